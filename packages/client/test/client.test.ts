@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { createPartnerClient, serializeQuery, type PartnerClientOptions } from "../src/index.js";
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** A client whose fetch records each request and answers with the given JSON. */
+function recordingClient(options: Partial<PartnerClientOptions> = {}, body: unknown = []) {
+  const requests: Request[] = [];
+  const client = createPartnerClient({
+    baseUrl: "https://api.example.test",
+    fetch: async (request: Request) => {
+      requests.push(request);
+      return new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
+    },
+    ...options,
+  });
+  return { client, requests };
+}
+
+describe("createPartnerClient", () => {
+  it("sends a static bearer token on protected operations", async () => {
+    const { client, requests } = recordingClient({ accessToken: "tok-123" });
+    await client.GET("/partner/v1/dealers/{dealerId}/sites", { params: { path: { dealerId: 1 } } });
+    expect(requests[0]!.headers.get("authorization")).toBe("Bearer tok-123");
+  });
+
+  it("asks a token function for the current token on every request", async () => {
+    let calls = 0;
+    const { client, requests } = recordingClient({ accessToken: async () => `tok-${++calls}` });
+    await client.GET("/partner/v1/dealers/{dealerId}", { params: { path: { dealerId: 7 } } });
+    await client.GET("/partner/v1/dealers/{dealerId}", { params: { path: { dealerId: 7 } } });
+    expect(requests.map((r) => r.headers.get("authorization"))).toEqual(["Bearer tok-1", "Bearer tok-2"]);
+  });
+
+  it("sends no Authorization header to the token endpoint, whose spec security is empty", async () => {
+    const { client, requests } = recordingClient({ accessToken: "tok-123" }, { access_token: "a", token_type: "Bearer" });
+    await client.POST("/oauth/token", {
+      body: { grant_type: "client_credentials", client_id: "id", client_secret: "secret" },
+      bodySerializer: (body) => new URLSearchParams(body as Record<string, string>).toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(requests[0]!.url).toBe("https://api.example.test/oauth/token");
+    expect(requests[0]!.headers.has("authorization")).toBe(false);
+  });
+
+  it("gives each request a fresh UUID trace id by default", async () => {
+    const { client, requests } = recordingClient();
+    await client.GET("/partner/v1/dealers/{dealerId}", { params: { path: { dealerId: 1 } } });
+    await client.GET("/partner/v1/dealers/{dealerId}", { params: { path: { dealerId: 1 } } });
+    const [first, second] = requests.map((r) => r.headers.get("x-partner-trace-id"));
+    expect(first).toMatch(uuid);
+    expect(second).toMatch(uuid);
+    expect(first).not.toBe(second);
+  });
+
+  it("uses the configured trace id, and a trace id given on the call wins over it", async () => {
+    const configured = "550e8400-e29b-41d4-a716-123456789000";
+    const perCall = "6f1c2c1e-8d1f-4d8e-9d44-2b8b7a0c9e11";
+    const { client, requests } = recordingClient({ traceId: configured });
+    await client.GET("/partner/v1/dealers/{dealerId}", { params: { path: { dealerId: 1 } } });
+    await client.GET("/partner/v1/dealers/{dealerId}", { params: { path: { dealerId: 1 }, header: { "x-partner-trace-id": perCall } } });
+    expect(requests.map((r) => r.headers.get("x-partner-trace-id"))).toEqual([configured, perCall]);
+  });
+
+  it("serialises list parameters as the spec declares: filter repeated, fields comma-joined", async () => {
+    const { client, requests } = recordingClient();
+    await client.GET("/partner/v1/dealers/{dealerId}/sites", {
+      params: {
+        path: { dealerId: 12345 },
+        query: { fields: ["site_id", "name"], filter: ["is_activated,1", "created_at,2025-01-01,gte"], sort: "created_at", dir: "desc", limit: 50, offset: 100 },
+      },
+    });
+    const url = new URL(requests[0]!.url);
+    expect(url.searchParams.getAll("filter")).toEqual(["is_activated,1", "created_at,2025-01-01,gte"]);
+    expect(url.searchParams.getAll("fields")).toEqual(["site_id,name"]);
+    expect(url.search).toBe("?fields=site_id%2Cname&filter=is_activated%2C1&filter=created_at%2C2025-01-01%2Cgte&sort=created_at&dir=desc&limit=50&offset=100");
+  });
+
+  it("leaves no stray ? or & for empty arrays and undefined values", async () => {
+    const { client, requests } = recordingClient();
+    await client.GET("/partner/v1/dealers/{dealerId}/sites", { params: { path: { dealerId: 1 }, query: { filter: [], fields: [], sort: undefined } } });
+    expect(requests[0]!.url).toBe("https://api.example.test/partner/v1/dealers/1/sites");
+  });
+
+  it("rejects a baseUrl that is not an http(s) URL, saying what it got", () => {
+    expect(() => createPartnerClient({ baseUrl: "api.chekt.com" })).toThrow(/baseUrl must be an http\(s\) URL.*"api\.chekt\.com"/);
+  });
+});
+
+describe("serializeQuery", () => {
+  it("refuses object values instead of sending [object Object]", () => {
+    expect(() => serializeQuery({ sort: { by: "name" } })).toThrow(/"sort" is an object/);
+  });
+});

@@ -1,0 +1,58 @@
+// Calls an operation of the spec through the typed client, as a partner's code would.
+import { createPartnerClient } from "@chekt/partner-api-client";
+import { recordExercised } from "./coverage.js";
+import { parameterExample, type Json, type JsonObject, type Operation } from "./spec.js";
+
+export const TEST_TOKEN = "contract-test-token";
+
+export interface CallOptions {
+  /** Body to send instead of the spec's example; `null` sends none. */
+  body?: Json;
+  /** Path parameter values that replace the examples (e.g. a wrong type). */
+  path?: Record<string, Json>;
+  /** Extra request headers, e.g. `Prefer`. */
+  headers?: Record<string, string>;
+  /** Send the bearer token (default true). */
+  authenticated?: boolean;
+}
+
+export interface CallResult {
+  status: number;
+  contentType: string | null;
+  /** The parsed JSON body, or undefined when the body is empty. */
+  body: Json | undefined;
+  text: string;
+  headers: Headers;
+}
+
+function examplesOf(operation: Operation, location: "path" | "query" | "header"): JsonObject {
+  return Object.fromEntries(
+    operation.parameters.filter((parameter) => parameter.in === location).map((parameter) => [parameter.name, parameterExample(operation, parameter)]),
+  );
+}
+
+export async function callOperation(baseUrl: string, coverageFile: string, operation: Operation, options: CallOptions = {}): Promise<CallResult> {
+  const client = createPartnerClient({ baseUrl, ...(options.authenticated === false ? {} : { accessToken: TEST_TOKEN }) });
+  const body = options.body === undefined ? operation.requestBody?.example : options.body;
+  const isForm = operation.requestBody?.mediaType === "application/x-www-form-urlencoded";
+  const init = {
+    params: { path: { ...examplesOf(operation, "path"), ...options.path }, query: examplesOf(operation, "query"), header: examplesOf(operation, "header") },
+    headers: { ...(isForm ? { "content-type": operation.requestBody!.mediaType } : {}), ...options.headers },
+    ...(body === null || body === undefined ? {} : { body }),
+    ...(isForm ? { bodySerializer: (value: unknown) => new URLSearchParams(value as Record<string, string>).toString() } : {}),
+    parseAs: "text" as const,
+  };
+  // The operation is chosen at run time, so the path-typed signature cannot be checked statically here.
+  const { response, data, error } = await client.request(operation.method as never, operation.path as never, init as never);
+  const text = ((data ?? error ?? "") as string) || "";
+  recordExercised(coverageFile, operation.operationId, response.status);
+  let parsed: Json | undefined;
+  if (text) {
+    try {
+      parsed = JSON.parse(text) as Json;
+    } catch {
+      throw new Error(`${operation.operationId} answered ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`);
+    }
+  }
+  return { status: response.status, contentType: response.headers.get("content-type"), body: parsed, text, headers: response.headers };
+}

@@ -1,0 +1,34 @@
+// `Prefer: code=...` selects each documented error response, on one operation of every tag (the
+// first in the spec's order), and each answer matches its documented schema.
+import { describe, expect, inject, it } from "vitest";
+import { callOperation } from "../src/call.js";
+import { validateAgainst } from "../src/schema-validator.js";
+import { operations, spec, type JsonObject } from "../src/spec.js";
+
+const mockUrl = inject("mockUrl");
+const coverageFile = inject("coverageFile");
+
+const tagOf = (operationId: string) =>
+  Object.values(spec.paths as JsonObject)
+    .flatMap((item) => Object.values(item as JsonObject))
+    .map((candidate) => candidate as JsonObject)
+    .find((candidate) => candidate.operationId === operationId)?.tags as string[];
+const sample = operations.filter((operation, index) => operations.findIndex((other) => tagOf(other.operationId)[0] === tagOf(operation.operationId)[0]) === index);
+
+const cases = sample.flatMap((operation) =>
+  operation.responses.filter((response) => Number(response.status) >= 400).map((response) => [operation.operationId, response.status, operation, response] as const),
+);
+
+describe("Prefer: code", () => {
+  it("samples one operation per tag", () => {
+    const tags = new Set(operations.map((operation) => tagOf(operation.operationId)[0]));
+    expect(sample).toHaveLength(tags.size);
+  });
+
+  it.each(cases)("%s answers %s when asked for it", async (_id, status, operation, response) => {
+    const result = await callOperation(mockUrl, coverageFile, operation, { headers: { prefer: `code=${status}` } });
+    expect(result.status).toBe(Number(status));
+    const { valid, errors } = validateAgainst(response.schemaPointer!, result.body);
+    expect(valid, errors).toBe(true);
+  });
+});
