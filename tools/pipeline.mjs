@@ -19,6 +19,7 @@ const env = {
   DO_NOT_TRACK: "1",
   REDOCLY_TELEMETRY: "off",
   NO_UPDATE_NOTIFIER: "1",
+  // turbo runs package scripts with the pnpm binary it finds on PATH: the root devDependency.
   PATH: `${join(root, "node_modules", ".bin")}${process.platform === "win32" ? ";" : ":"}${process.env.PATH ?? ""}`,
 };
 
@@ -104,7 +105,7 @@ function testedPackages() {
   if (listed.status !== 0) throw new Error(`Listing the workspace packages failed: ${listed.stderr}`);
   return JSON.parse(listed.stdout)
     .map((pkg) => pkg.path)
-    .filter((dir) => JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).scripts?.test);
+    .filter((dir) => dir !== root && JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).scripts?.test);
 }
 
 async function runTests() {

@@ -73,7 +73,7 @@ describe("createPartnerClient", () => {
     const url = new URL(requests[0]!.url);
     expect(url.searchParams.getAll("filter")).toEqual(["is_activated,1", "created_at,2025-01-01,gte"]);
     expect(url.searchParams.getAll("fields")).toEqual(["site_id,name"]);
-    expect(url.search).toBe("?fields=site_id%2Cname&filter=is_activated%2C1&filter=created_at%2C2025-01-01%2Cgte&sort=created_at&dir=desc&limit=50&offset=100");
+    expect(url.search).toBe("?fields=site_id,name&filter=is_activated%2C1&filter=created_at%2C2025-01-01%2Cgte&sort=created_at&dir=desc&limit=50&offset=100");
   });
 
   it("leaves no stray ? or & for empty arrays and undefined values", async () => {

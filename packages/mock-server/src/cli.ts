@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { startMockServer, type LogLevel } from "./index.js";
+import type { LogLevel } from "./index.js";
 
 const usage = `Usage: chekt-partner-mock [options]
 
@@ -59,6 +59,8 @@ if (!logLevels.includes(logLevel)) fail(`--log-level must be one of ${logLevels.
 if (args.seed !== undefined && !args.dynamic) fail("--seed only applies to generated responses: add --dynamic.");
 
 try {
+  // Loaded only now: Prism takes seconds to import, and --help or a bad flag should answer at once.
+  const { startMockServer } = await import("./index.js");
   const server = await startMockServer({ port, host: args.host, dynamic: args.dynamic, seed: args.seed, specPath: args.spec, logLevel });
   process.stdout.write(
     [
