@@ -30,6 +30,10 @@ const commands = {
   },
   build: () => turbo(["run", "lint", "bundle", "docs", "build"]),
   lint: () => turbo(["run", "lint"]),
+  bench: async () => {
+    await turbo(["run", "build"]);
+    await run("pnpm", ["--filter", "@chekt/bench", "bench", ...process.argv.slice(3)]);
+  },
   test: runTests,
 };
 
