@@ -42,6 +42,8 @@ if (!(command in commands)) {
   console.error(`Unknown command "${command ?? ""}". Use one of: ${Object.keys(commands).join(", ")}.`);
   process.exit(2);
 }
+// A summary from an earlier run must never stand for this one, even if this one fails to install.
+if (command === "test") rmSync(summaryFile, { force: true });
 try {
   ensureInstalled();
   await commands[command]();
@@ -98,6 +100,12 @@ async function serveMock() {
   const cli = join(root, "packages", "mock-server", "bin", "chekt-partner-mock.js");
   const child = spawn(process.execPath, [cli, "--port", "4010", "--host", "127.0.0.1"], { cwd: root, env, stdio: "inherit" });
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+  // `npm start` runs us under `sh -c`; a SIGTERM to npm kills that shell without forwarding the
+  // signal, leaving us orphaned with the port held. Notice the re-parenting and stop the mock.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) child.kill("SIGTERM");
+  }, 1000).unref();
   const code = await new Promise((resolve) => child.on("exit", (c) => resolve(c ?? 0)));
   process.exit(code);
 }
