@@ -40,8 +40,12 @@ describe("chekt-partner-mock CLI", () => {
       child.on("exit", (code) => reject(new Error(`exited with ${code} before listening: ${stdout}`)));
     });
     expect(stdout).toMatch(/\(\d+ operations, example responses\)/);
-    expect(stdout).toContain(`curl -H 'Authorization: Bearer any-token' ${url}/partner/v1/dealers/1/sites`);
-    const response = await fetch(`${url}/partner/v1/dealers/1/sites`, { headers: { authorization: "Bearer t" } });
+    expect(stdout).toContain(`Docs: ${url}/docs`);
+    expect(stdout).toContain(`Spec: ${url}/openapi.json, ${url}/openapi.yaml`);
+    // The banner's example request must work as printed.
+    const example = new RegExp(`curl -H 'Authorization: Bearer any-token' (${url}/\\S+)`).exec(stdout);
+    expect(example, stdout).not.toBeNull();
+    const response = await fetch(example![1]!, { headers: { authorization: "Bearer any-token" } });
     expect(response.status).toBe(200);
     const exitCode = await new Promise((resolve) => {
       child.once("exit", resolve);
