@@ -40,6 +40,8 @@ export interface HandlerContext {
 
 const prismErrors = "https://stoplight.io/prism/errors#";
 const jsonType = /^application\/(?:[\w.+-]+\+)?json\b/i;
+// type "/" subtype, both RFC 9110 tokens; parameters are left to Prism, which is lenient with them.
+const mediaType = /^\s*[!#$%&'*+.^_`|~\w-]+\/[!#$%&'*+.^_`|~\w-]+\s*(?:;|$)/;
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 class RequestProblem extends Error {
@@ -137,10 +139,13 @@ async function answer(
   preferences: Preferences,
   body: unknown,
 ): Promise<Reply> {
+  const headers = { ...request.headers };
+  // A bodiless request's Content-Type describes nothing (clients often send it on GET and DELETE).
+  if (body === undefined) delete headers["content-type"];
   const input = {
     method: operation.method.toLowerCase(),
     url: { path: pathname, query: queryOf(queryStart === -1 ? "" : rawUrl.slice(queryStart + 1)) },
-    headers: request.headers,
+    headers,
     body,
   };
   const config = {
@@ -218,22 +223,32 @@ async function readBody(request: IncomingMessage, limit: number): Promise<unknow
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      request.resume();
-      throw tooLarge();
+  try {
+    for await (const chunk of request as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) {
+        request.resume();
+        throw tooLarge();
+      }
+      chunks.push(chunk);
     }
-    chunks.push(chunk);
+  } catch (error) {
+    if (error instanceof RequestProblem) throw error;
+    // The client closed the connection mid-body: nobody is left to answer, but it is the client's doing.
+    throw new RequestProblem(envelope(400, "incomplete_body", "The connection closed before the whole request body arrived.", "body"));
   }
   if (size === 0) return undefined;
+  const contentType = request.headers["content-type"] ?? "";
+  if (contentType && !mediaType.test(contentType)) {
+    throw new RequestProblem(envelope(400, "invalid_content_type", `Content-Type ${JSON.stringify(contentType)} is not a media type: send type/subtype, e.g. application/json.`, "Content-Type"));
+  }
   let text: string;
   try {
     text = strictUtf8.decode(Buffer.concat(chunks, size));
   } catch {
     throw new RequestProblem(envelope(400, "invalid_encoding", "The request body is not valid UTF-8. Encode the body as UTF-8.", "body"));
   }
-  if (!jsonType.test(request.headers["content-type"] ?? "")) return text;
+  if (!jsonType.test(contentType)) return text;
   try {
     return JSON.parse(text);
   } catch (error) {
