@@ -29,14 +29,17 @@ export interface PrismInstance {
 
 export interface HandlerContext {
   prism: PrismInstance;
-  operations: HttpOperation[];
   index: OperationIndex;
   mockConfig: { dynamic: boolean; seed?: string };
   staticFiles: ReadonlyMap<string, StaticFile>;
   cors: boolean;
   bodyLimitBytes: number;
   log: Logger;
+  /** Answers already computed for bodiless requests in example mode (see `answerCacheKey`). */
+  answerCache: Map<string, Reply>;
 }
+
+const answerCacheSize = 1000;
 
 const prismErrors = "https://stoplight.io/prism/errors#";
 const jsonType = /^application\/(?:[\w.+-]+\+)?json\b/i;
@@ -67,7 +70,7 @@ export function createRequestHandler(context: HandlerContext) {
   };
 }
 
-interface Reply {
+export interface Reply {
   status: number;
   headers?: Record<string, string | number>;
   body?: unknown;
@@ -139,6 +142,10 @@ async function answer(
   preferences: Preferences,
   body: unknown,
 ): Promise<Reply> {
+  const cacheKey = answerCacheKey(context, request, operation, rawUrl, preferences, body);
+  const cached = cacheKey === undefined ? undefined : context.answerCache.get(cacheKey);
+  if (cached) return cached;
+
   const headers = { ...request.headers };
   // A bodiless request's Content-Type describes nothing (clients often send it on GET and DELETE).
   if (body === undefined) delete headers["content-type"];
@@ -163,7 +170,9 @@ async function answer(
       ...(preferences.dynamic === undefined ? {} : { dynamic: preferences.dynamic }),
     },
   };
-  const result = await context.prism.request(input, context.operations, config)();
+  // Only the operation found above: Prism's router otherwise matches every operation of the spec on
+  // each request, which profiling showed to be most of Prism's time per request.
+  const result = await context.prism.request(input, [operation.source], config)();
   if (result._tag === "Left") return prismFailure(result.left, operation, preferences);
 
   const violations = result.right.validations.input.filter((violation) => violation.severity === 0);
@@ -186,7 +195,25 @@ async function answer(
     // Each exchange issues a token of its own, as the real endpoint does.
     return { ...output, status: 200, body: { ...output.body, access_token: `mock-${randomUUID()}` } };
   }
-  return { status: output.statusCode, headers: output.headers, body: output.body };
+  const reply: Reply = { status: output.statusCode, headers: output.headers, body: output.body };
+  if (cacheKey !== undefined && reply.status < 300) remember(context.answerCache, cacheKey, serialized(reply));
+  return reply;
+}
+
+/**
+ * In example mode Prism's answer to a bodiless request depends only on the method, the URL and a
+ * few headers, so it is computed once and replayed: profiling showed Prism's validate-and-mock
+ * pipeline to be nearly all of the time per request. Undefined when the answer must be computed.
+ */
+function answerCacheKey(context: HandlerContext, request: IncomingMessage, operation: OperationInfo, rawUrl: string, preferences: Preferences, body: unknown): string | undefined {
+  const dynamic = preferences.dynamic ?? context.mockConfig.dynamic;
+  if (dynamic || body !== undefined || operation.isTokenEndpoint) return undefined;
+  return [operation.method, rawUrl, ...operation.answerHeaders.map((name) => String(request.headers[name] ?? ""))].join("\n");
+}
+
+function remember(cache: Map<string, Reply>, key: string, reply: Reply): void {
+  if (cache.size >= answerCacheSize) cache.delete(cache.keys().next().value!);
+  cache.set(key, reply);
 }
 
 /** Prism refused to produce a response: a Prefer it cannot satisfy, or a route it does not know. */
@@ -256,25 +283,34 @@ async function readBody(request: IncomingMessage, limit: number): Promise<unknow
   }
 }
 
+/** The reply with its body turned into bytes: JSON unless Prism produced text of another type. */
+function serialized(reply: Reply): Reply {
+  if (reply.raw || reply.body === undefined) return reply;
+  const headers = Object.entries(reply.headers ?? {});
+  const declaredType = headers.find(([name]) => name.toLowerCase() === "content-type")?.[1];
+  const isText = typeof reply.body === "string";
+  return {
+    status: reply.status,
+    headers: Object.fromEntries(headers.filter(([name]) => name.toLowerCase() !== "content-type")),
+    raw: {
+      contentType: isText ? String(declaredType ?? "text/plain") : "application/json",
+      body: Buffer.from(isText ? (reply.body as string) : JSON.stringify(reply.body)),
+    },
+  };
+}
+
 function send(response: ServerResponse, reply: Reply): void {
   if (response.headersSent) return;
-  let bytes: Buffer | string | undefined;
-  if (reply.raw) {
-    response.setHeader("content-type", reply.raw.contentType);
-    bytes = reply.raw.body;
+  const { status, headers, raw } = serialized(reply);
+  for (const [name, value] of Object.entries(headers ?? {})) response.setHeader(name, value);
+  response.statusCode = status;
+  if (raw) {
+    response.setHeader("content-type", raw.contentType);
+    response.setHeader("content-length", raw.body.length);
   } else {
-    for (const [name, value] of Object.entries(reply.headers ?? {})) response.setHeader(name, value);
-    if (reply.body !== undefined) {
-      const isText = typeof reply.body === "string";
-      if (!response.hasHeader("content-type") || !isText) response.setHeader("content-type", "application/json");
-      bytes = isText ? (reply.body as string) : JSON.stringify(reply.body);
-    } else {
-      response.removeHeader("content-type");
-    }
+    response.removeHeader("content-type"); // Prism labels empty answers (204) text/plain
   }
-  response.statusCode = reply.status;
-  if (bytes !== undefined) response.setHeader("content-length", Buffer.byteLength(bytes));
-  response.end(response.req.method === "HEAD" ? undefined : bytes);
+  response.end(response.req.method === "HEAD" ? undefined : raw?.body);
 }
 
 function errorSummary(body: unknown): string | undefined {

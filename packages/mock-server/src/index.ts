@@ -91,13 +91,13 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   ) as unknown as PrismInstance;
   const handler = createRequestHandler({
     prism: instance,
-    operations,
     index,
     mockConfig: { dynamic, ...(seed === undefined ? {} : { seed: String(seed) }) },
     staticFiles,
     cors,
     bodyLimitBytes,
     log,
+    answerCache: new Map(),
   });
 
   const server = createServer(handler);

@@ -10,6 +10,8 @@ export interface HttpOperation {
 }
 
 export interface OperationInfo {
+  /** Prism's description of the operation. */
+  source: HttpOperation;
   operationId: string;
   method: string;
   path: string;
@@ -18,6 +20,8 @@ export interface OperationInfo {
   examplesByStatus: ReadonlyMap<string, string[]>;
   /** Declared parameter names by their lower-case form: Prism reports some lower-cased. */
   parameterNames: ReadonlyMap<string, string>;
+  /** Request headers that can change Prism's answer: the declared header parameters and the ones Prism reads. */
+  answerHeaders: string[];
   /** Errors follow RFC 6749 here: the path is the `tokenUrl` of one of the spec's OAuth flows. */
   isTokenEndpoint: boolean;
 }
@@ -36,12 +40,14 @@ export function indexOperations(operations: HttpOperation[]): OperationIndex {
   );
   const infos = operations.map((operation) => {
     const info: OperationInfo = {
+      source: operation,
       operationId: operation.iid ?? operation.id,
       method: operation.method.toUpperCase(),
       path: operation.path,
       documentedStatuses: new Set(operation.responses.map((response) => Number(response.code)).filter(Number.isInteger)),
       examplesByStatus: new Map(operation.responses.map((response) => [response.code, (response.contents ?? []).flatMap((content) => (content.examples ?? []).map((example) => example.key))])),
       isTokenEndpoint: tokenPaths.has(operation.path),
+      answerHeaders: ["authorization", "accept", "prefer", ...(operation.request?.headers ?? []).map((parameter) => parameter.name.toLowerCase())],
       parameterNames: new Map(
         [...(operation.request?.path ?? []), ...(operation.request?.query ?? []), ...(operation.request?.headers ?? [])].map((parameter) => [parameter.name.toLowerCase(), parameter.name]),
       ),
