@@ -48,9 +48,10 @@ export function withDeclaredNames(violation: Violation, parameterNames: Readonly
 /** The input a violation is about, as a partner would name it: `dealerId`, `limit`, `contacts[0].phone`. */
 export function fieldOf(violation: Violation): string {
   const [location, ...rest] = violation.path ?? [];
-  // ajv reports a missing property on its parent object; the message names the property.
-  const missing = violation.code === "required" ? /'([^']+)'/.exec(violation.message)?.[1] : undefined;
-  const segments = missing === undefined ? rest : [...rest, missing];
+  // ajv reports a missing or an unexpected property on its parent object; the message names it.
+  const named =
+    violation.code === "required" ? /property '([^']+)'/.exec(violation.message)?.[1] : violation.code === "additionalProperties" ? /found '([^']+)'/.exec(violation.message)?.[1] : undefined;
+  const segments = named === undefined ? rest : [...rest, named];
   if (segments.length === 0) return location ?? "request";
   return segments.map((segment, index) => (/^\d+$/.test(segment) ? `[${segment}]` : index === 0 ? segment : `.${segment}`)).join("");
 }
