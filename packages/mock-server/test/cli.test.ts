@@ -1,4 +1,8 @@
 import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -6,6 +10,14 @@ const bin = fileURLToPath(new URL("../bin/chekt-partner-mock.js", import.meta.ur
 
 function runCli(args: string[]) {
   return spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 30_000 });
+}
+
+/** Like runCli, but leaves the event loop free (a test may hold a port open meanwhile). */
+function runCliAsync(args: string[]): Promise<{ status: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  return new Promise((resolve) => child.once("exit", (status) => resolve({ status, stderr })));
 }
 
 describe("chekt-partner-mock CLI", () => {
@@ -28,7 +40,40 @@ describe("chekt-partner-mock CLI", () => {
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
-  it("serves on the given port, prints a banner with a curl example, and stops on SIGTERM", async () => {
+  it("prints the package version with --version", () => {
+    const result = runCli(["--version"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toBe(JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version);
+  });
+
+  it("refuses a busy port with one line and exit 1", async () => {
+    const blocker = createServer();
+    const port = await new Promise<number>((resolve) => blocker.listen(0, "127.0.0.1", () => resolve((blocker.address() as { port: number }).port)));
+    try {
+      const result = await runCliAsync(["--port", String(port), "--log-level", "silent"]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe(`chekt-partner-mock: Port ${port} on 127.0.0.1 is already in use. Stop the process using it or choose another port (port 0 picks a free one).\n`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("refuses an invalid spec with one line naming the file, and exit 1", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "chekt-mock-cli-"));
+    const file = join(dir, "broken.yaml");
+    writeFileSync(file, "openapi: 3.1.0\ninfo: [not, an, object\n");
+    try {
+      const result = await runCliAsync(["--spec", file, "--port", "0"]);
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim().split("\n")).toHaveLength(1);
+      expect(result.stderr).toContain(`Cannot load the OpenAPI description at ${file}`);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each(["SIGTERM", "SIGINT"] as const)("serves on the given port, prints a banner with a curl example, and stops on %s", async (signal) => {
     const child = spawn(process.execPath, [bin, "--port", "0", "--log-level", "silent"], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     const url = await new Promise<string>((resolve, reject) => {
@@ -49,7 +94,7 @@ describe("chekt-partner-mock CLI", () => {
     expect(response.status).toBe(200);
     const exitCode = await new Promise((resolve) => {
       child.once("exit", resolve);
-      child.kill("SIGTERM");
+      child.kill(signal);
     });
     expect(exitCode).toBe(0);
   });
