@@ -84,10 +84,12 @@ async function cliStartup() {
     });
     child.once("exit", (code) => reject(new Error(`CLI exited with ${code}: ${out}`)));
   });
-  await firstAnswer(`${url}${listPath}`);
-  const elapsed = performance.now() - started;
-  child.kill();
-  return elapsed;
+  try {
+    await firstAnswer(`${url}${listPath}`);
+    return performance.now() - started;
+  } finally {
+    child.kill();
+  }
 }
 
 /** Spawn to first 200, programmatic: a fresh process imports the package, starts it and calls it. */

@@ -75,27 +75,31 @@ describe("chekt-partner-mock CLI", () => {
 
   it.each(["SIGTERM", "SIGINT"] as const)("serves on the given port, prints a banner with a curl example, and stops on %s", async (signal) => {
     const child = spawn(process.execPath, [bin, "--port", "0", "--log-level", "silent"], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on("data", (chunk) => {
-        stdout += chunk;
-        const match = /listening on (http:\/\/\S+)/.exec(stdout);
-        if (match) resolve(match[1]!);
+    try {
+      let stdout = "";
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on("data", (chunk) => {
+          stdout += chunk;
+          const match = /listening on (http:\/\/\S+)/.exec(stdout);
+          if (match) resolve(match[1]!);
+        });
+        child.on("exit", (code) => reject(new Error(`exited with ${code} before listening: ${stdout}`)));
       });
-      child.on("exit", (code) => reject(new Error(`exited with ${code} before listening: ${stdout}`)));
-    });
-    expect(stdout).toMatch(/\(\d+ operations, example responses\)/);
-    expect(stdout).toContain(`Docs: ${url}/docs`);
-    expect(stdout).toContain(`Spec: ${url}/openapi.json, ${url}/openapi.yaml`);
-    // The banner's example request must work as printed.
-    const example = new RegExp(`curl -H 'Authorization: Bearer any-token' (${url}/\\S+)`).exec(stdout);
-    expect(example, stdout).not.toBeNull();
-    const response = await fetch(example![1]!, { headers: { authorization: "Bearer any-token" } });
-    expect(response.status).toBe(200);
-    const exitCode = await new Promise((resolve) => {
-      child.once("exit", resolve);
-      child.kill(signal);
-    });
-    expect(exitCode).toBe(0);
+      expect(stdout).toMatch(/\(\d+ operations, example responses\)/);
+      expect(stdout).toContain(`Docs: ${url}/docs`);
+      expect(stdout).toContain(`Spec: ${url}/openapi.json, ${url}/openapi.yaml`);
+      // The banner's example request must work as printed.
+      const example = new RegExp(`curl -H 'Authorization: Bearer any-token' (${url}/\\S+)`).exec(stdout);
+      expect(example, stdout).not.toBeNull();
+      const response = await fetch(example![1]!, { headers: { authorization: "Bearer any-token" } });
+      expect(response.status).toBe(200);
+      const exitCode = await new Promise((resolve) => {
+        child.once("exit", resolve);
+        child.kill(signal);
+      });
+      expect(exitCode).toBe(0);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL"); // never leave a server behind
+    }
   });
 });
