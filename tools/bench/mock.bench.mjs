@@ -6,6 +6,7 @@
 //      returns the same bytes (the ceiling). Servers run in their own process, autocannon in this one.
 // `node mock.bench.mjs --serve <kind>` is the server side of step 2 (used by this file itself).
 import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -110,9 +111,11 @@ async function programmaticStartup() {
   return { spawnToAnswer: performance.now() - started, ...JSON.parse(out) };
 }
 
-function load(url) {
+/** `distinct`: every request carries its own trace id, so none is answered from the mock's answer cache. */
+function load(url, { distinct = false } = {}) {
+  const requests = distinct ? [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, "x-partner-trace-id": randomUUID() } }) }] : undefined;
   return new Promise((resolve, reject) => {
-    autocannon({ url: `${url}${listPath}`, headers: auth, connections, duration: loadSeconds }, (error, result) => {
+    autocannon({ url: `${url}${listPath}`, headers: auth, connections, duration: loadSeconds, ...(requests ? { requests } : {}) }, (error, result) => {
       if (error) return reject(error);
       if (result.non2xx > 0 || result.errors > 0) return reject(new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`));
       resolve({ requestsPerSecond: result.requests.average, p99: result.latency.p99 });
@@ -141,14 +144,15 @@ async function main() {
   console.log(`  programmatic (spawn -> 200):             ${ms(median(programmaticRuns.map((run) => run.spawnToAnswer)))}`);
   console.log(`  programmatic (import + start + request): ${ms(median(programmaticRuns.map((run) => run.inScript)))}`);
 
-  const kinds = ["plain", "mock", "mock-info"];
+  // "mock-distinct" is the "mock" server, loaded with requests that all differ (cache misses).
+  const kinds = ["plain", "mock", "mock-info", "mock-distinct"];
   const results = Object.fromEntries(kinds.map((kind) => [kind, []]));
   // Interleaved, so drift in the machine's load affects every server alike.
   for (let run = 0; run < loadRuns; run += 1) {
     for (const kind of kinds) {
-      const server = await spawnServer(kind);
+      const server = await spawnServer(kind === "mock-distinct" ? "mock" : kind);
       try {
-        await load(server.url).then((result) => results[kind].push(result));
+        await load(server.url, { distinct: kind === "mock-distinct" }).then((result) => results[kind].push(result));
       } finally {
         server.stop();
       }
@@ -160,6 +164,7 @@ async function main() {
     ["plain", "plain Node http, same bytes (ceiling)"],
     ["mock", "mock, default logging (warn)"],
     ["mock-info", "mock, a log line per request (info)"],
+    ["mock-distinct", "mock, every request different (no cache)"],
   ]) {
     const rps = median(results[kind].map((result) => result.requestsPerSecond));
     const p99 = median(results[kind].map((result) => result.p99));
