@@ -82,9 +82,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   }
 
   const exampleGet = operations.find((operation) => operation.method.toLowerCase() === "get");
-  const log = createLogger(logLevel, options.logStream ?? process.stderr);
-  // Prism's own log is only useful to debug the mock; the request log above is the user's.
-  const prismLogger = prism.core.createLogger("prism", { level: logLevel === "debug" ? "debug" : "silent" });
+  const logStream = options.logStream ?? process.stderr;
+  const log = createLogger(logLevel, logStream);
+  // Prism's own log (JSON lines) is only useful to debug the mock; the request log above is the user's.
+  const prismLogger = prism.core.createLogger("prism", { level: logLevel === "debug" ? "debug" : "silent" }, logStream);
   const instance = prism.http.createInstance(
     { checkSecurity: true, validateRequest: true, validateResponse: false, errors: false, upstreamProxy: undefined, isProxy: false, mock: { dynamic } },
     { logger: prismLogger },
