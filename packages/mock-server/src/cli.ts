@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import type { LogLevel } from "./index.js";
+import { logLevels, type LogLevel } from "./log.js";
 
 const usage = `Usage: chekt-partner-mock [options]
 
@@ -11,12 +11,11 @@ Options:
   --host <address>   Interface to bind. Default 127.0.0.1.
   --dynamic          Generate responses from the schemas instead of the spec's examples.
   --seed <value>     Seed for --dynamic, for the same generated data on every run.
-  --spec <file>      Serve another OpenAPI file instead of the bundled spec.
+  --cors, --no-cors  Answer CORS preflights and add CORS headers (default on).
+  --spec <file>      Serve another OpenAPI file (JSON or YAML) instead of the bundled spec.
   --log-level <lvl>  silent | error | warn | info | debug. Default info.
   -v, --version      Print the version.
   -h, --help         Print this help.`;
-
-const logLevels: readonly LogLevel[] = ["silent", "error", "warn", "info", "debug"];
 
 function fail(message: string): never {
   process.stderr.write(`chekt-partner-mock: ${message}\n`);
@@ -30,6 +29,7 @@ try {
       port: { type: "string" },
       host: { type: "string" },
       dynamic: { type: "boolean" },
+      cors: { type: "boolean", default: true },
       seed: { type: "string" },
       spec: { type: "string" },
       "log-level": { type: "string" },
@@ -37,6 +37,7 @@ try {
       help: { type: "boolean", short: "h" },
     },
     strict: true,
+    allowNegative: true,
   }).values;
 } catch (error) {
   fail(`${(error as Error).message}\n\n${usage}`);
@@ -61,11 +62,13 @@ if (args.seed !== undefined && !args.dynamic) fail("--seed only applies to gener
 try {
   // Loaded only now: Prism takes seconds to import, and --help or a bad flag should answer at once.
   const { startMockServer } = await import("./index.js");
-  const server = await startMockServer({ port, host: args.host, dynamic: args.dynamic, seed: args.seed, specPath: args.spec, logLevel });
+  const server = await startMockServer({ port, host: args.host, dynamic: args.dynamic, seed: args.seed, cors: args.cors, specPath: args.spec, logLevel });
   process.stdout.write(
     [
       `CHeKT Partner API mock listening on ${server.url} (${server.operationCount} operations, ${args.dynamic ? "dynamic" : "example"} responses)`,
-      `Try: curl -H 'Authorization: Bearer any-token' ${server.url}/partner/v1/dealers/1/sites`,
+      ...(server.exampleUrl ? [`Try: curl -H 'Authorization: Bearer any-token' ${server.exampleUrl}`] : []),
+      ...(server.docsUrl ? [`Docs: ${server.docsUrl}`] : []),
+      `Spec: ${server.specUrls.join(", ")}`,
       "Press Ctrl-C to stop.",
       "",
     ].join("\n"),

@@ -1,16 +1,12 @@
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { createRequire } from "node:module";
-import { Writable } from "node:stream";
-import prismCore from "@stoplight/prism-core";
-import prismHttp from "@stoplight/prism-http";
-import prismHttpServer from "@stoplight/prism-http-server";
+import { createRequestHandler, type PrismInstance, type StaticFile } from "./handler.js";
+import { createLogger, type LogLevel } from "./log.js";
+import { indexOperations, type HttpOperation } from "./operations.js";
+import { loadPrism } from "./prism.js";
 
-// Prism's packages are CommonJS: take their exports from the default import so Node's ESM loader
-// does not have to guess named exports.
-const { createLogger } = prismCore;
-const { getHttpOperationsFromSpec } = prismHttp;
-const { createServer } = prismHttpServer;
-
-export type LogLevel = "silent" | "error" | "warn" | "info" | "debug";
+export type { LogLevel } from "./log.js";
 
 export interface MockServerOptions {
   /** Port to listen on. `0` picks a free port. Default 4010. */
@@ -21,9 +17,13 @@ export interface MockServerOptions {
   dynamic?: boolean;
   /** Seed for `dynamic`, so generated bodies are the same from run to run. */
   seed?: string | number;
-  /** OpenAPI file to serve. Default: the bundled Partner API spec this package ships with. */
+  /** Answer CORS preflights and add CORS headers, so browser apps can call the mock. Default true. */
+  cors?: boolean;
+  /** OpenAPI file (JSON or YAML) to serve. Default: the bundled Partner API spec this package ships with. */
   specPath?: string;
-  /** Log level of the request log, written to stderr. Default "warn". */
+  /** Largest request body accepted; a larger one gets 413. Default 1 MiB. */
+  bodyLimitBytes?: number;
+  /** "info" logs every request, "warn" client errors, "error" mock failures. Default "warn". */
   logLevel?: LogLevel;
   /** Where log lines go. Default process.stderr. */
   logStream?: NodeJS.WritableStream;
@@ -35,89 +35,124 @@ export interface MockServer {
   port: number;
   /** Number of operations the mock serves. */
   operationCount: number;
+  /** URL of the docs page, or undefined when serving a spec other than the bundled one. */
+  docsUrl: string | undefined;
+  /** URLs of the served spec file(s). */
+  specUrls: string[];
+  /** A URL of the spec's first GET operation (path parameters set to 1), to try the mock with. */
+  exampleUrl: string | undefined;
   close(): Promise<void>;
 }
 
+const require = createRequire(import.meta.url);
+
 /** Path of the bundled spec this package serves by default. */
 export function bundledSpecPath(): string {
-  return createRequire(import.meta.url).resolve("@chekt/partner-api-spec/openapi.json");
+  return require.resolve("@chekt/partner-api-spec/openapi.json");
 }
+
+/** Paths of the docs page and the spec files; API paths of the spec must not use them. */
+export const servedFilePaths = { docs: "/docs", json: "/openapi.json", yaml: "/openapi.yaml" } as const;
 
 /** Starts the mock and resolves once it accepts connections. */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
-  const { port = 4010, host = "127.0.0.1", dynamic = false, seed, logLevel = "warn" } = options;
+  const { port = 4010, host = "127.0.0.1", dynamic = false, seed, cors = true, bodyLimitBytes = 1024 * 1024, logLevel = "warn" } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new RangeError(`port must be an integer from 0 to 65535, got ${String(port)}.`);
   }
+  if (!Number.isInteger(bodyLimitBytes) || bodyLimitBytes < 0) {
+    throw new RangeError(`bodyLimitBytes must be a non-negative integer, got ${String(bodyLimitBytes)}.`);
+  }
   const specPath = options.specPath ?? bundledSpecPath();
-  let operations;
+  const prism = loadPrism();
+  let operations: HttpOperation[];
   try {
-    operations = await getHttpOperationsFromSpec(specPath);
+    operations = (await prism.http.getHttpOperationsFromSpec(specPath)) as unknown as HttpOperation[];
   } catch (error) {
     throw new Error(`Cannot load the OpenAPI description at ${specPath}: ${describe(error)}`);
   }
   if (operations.length === 0) {
     throw new Error(`The OpenAPI description at ${specPath} defines no operations to serve.`);
   }
+  const index = indexOperations(operations);
+  const staticFiles = options.specPath === undefined ? bundledFiles() : ownSpecFile(specPath);
+  const clash = [...staticFiles.keys()].find((path) => index.find("GET", path).methods.length > 0);
+  if (clash) {
+    throw new Error(`The OpenAPI description at ${specPath} defines an operation at ${clash}, a path the mock reserves for its docs and spec files.`);
+  }
 
-  const logger = createLogger("chekt-partner-mock", { level: logLevel }, lineLogDestination(options.logStream ?? process.stderr));
-  const server = createServer(operations, {
-    cors: true,
-    components: { logger },
-    config: {
-      checkSecurity: true,
-      validateRequest: true,
-      validateResponse: true,
-      // Response violations are logged, not turned into 500s: the mock answers from the spec itself.
-      errors: false,
-      upstreamProxy: undefined,
-      isProxy: false,
-      mock: { dynamic, ...(seed === undefined ? {} : { seed: String(seed) }) },
-    },
+  const exampleGet = operations.find((operation) => operation.method.toLowerCase() === "get");
+  const logStream = options.logStream ?? process.stderr;
+  const log = createLogger(logLevel, logStream);
+  // Prism's own log (JSON lines) is only useful to debug the mock; the request log above is the user's.
+  const prismLogger = prism.core.createLogger("prism", { level: logLevel === "debug" ? "debug" : "silent" }, logStream);
+  const instance = prism.http.createInstance(
+    { checkSecurity: true, validateRequest: true, validateResponse: false, errors: false, upstreamProxy: undefined, isProxy: false, mock: { dynamic } },
+    { logger: prismLogger },
+  ) as unknown as PrismInstance;
+  const handler = createRequestHandler({
+    prism: instance,
+    index,
+    mockConfig: { dynamic, ...(seed === undefined ? {} : { seed: String(seed) }) },
+    staticFiles,
+    cors,
+    bodyLimitBytes,
+    log,
+    answerCache: new Map(),
   });
 
-  let address: string;
-  try {
-    address = await server.listen(port, host);
-  } catch (error) {
-    // Prism rejects with the bare message string of the listen error.
-    const message = describe(error);
-    if (message.includes("EADDRINUSE")) {
-      throw new Error(`Port ${port} on ${host} is already in use. Stop the process using it or choose another port (port 0 picks a free one).`);
-    }
-    throw new Error(`Cannot listen on ${host}:${port}: ${message}`);
-  }
-  const boundPort = Number(/:(\d+)$/.exec(address)?.[1] ?? port);
+  const server = createServer(handler);
+  // A client that sends garbage must not take the process down: answer 400 and drop the socket.
+  server.on("clientError", (_error, socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === "EADDRINUSE"
+          ? new Error(`Port ${port} on ${host} is already in use. Stop the process using it or choose another port (port 0 picks a free one).`)
+          : new Error(`Cannot listen on ${host}:${port}: ${error.message}`),
+      );
+    });
+    server.listen(port, host, resolve);
+  });
+  const address = server.address();
+  const boundPort = typeof address === "object" && address ? address.port : port;
   const urlHost = host.includes(":") ? `[${host}]` : host;
+  const url = `http://${urlHost}:${boundPort}`;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${urlHost}:${boundPort}`,
+    url,
     port: boundPort,
-    operationCount: operations.length,
-    close: () => (closing ??= server.close()),
+    operationCount: index.operationCount,
+    docsUrl: staticFiles.has(servedFilePaths.docs) ? `${url}${servedFilePaths.docs}` : undefined,
+    specUrls: [...staticFiles.keys()].filter((path) => path !== servedFilePaths.docs).map((path) => `${url}${path}`),
+    exampleUrl: exampleGet === undefined ? undefined : `${url}${exampleGet.path.replace(/\{[^}]+\}/g, "1")}`,
+    close: () =>
+      (closing ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      })),
   };
+}
+
+function bundledFiles(): Map<string, StaticFile> {
+  const file = (specifier: string, contentType: string): StaticFile => ({ contentType, body: readFileSync(require.resolve(specifier)) });
+  return new Map([
+    [servedFilePaths.docs, file("@chekt/partner-api-spec/docs.html", "text/html; charset=utf-8")],
+    [servedFilePaths.json, file("@chekt/partner-api-spec/openapi.json", "application/json")],
+    [servedFilePaths.yaml, file("@chekt/partner-api-spec/openapi.yaml", "application/yaml")],
+  ]);
+}
+
+/** Another spec is served as it is, under the name that matches its format; it has no docs page. */
+function ownSpecFile(specPath: string): Map<string, StaticFile> {
+  const body = readFileSync(specPath);
+  const isJson = body.toString("utf8").trimStart().startsWith("{");
+  return new Map([[isJson ? servedFilePaths.json : servedFilePaths.yaml, { contentType: isJson ? "application/json" : "application/yaml", body }]]);
 }
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-const levelNames: Record<number, string> = { 10: "trace", 20: "debug", 30: "info", 32: "info", 40: "warn", 50: "error", 60: "fatal" };
-
-/** Turns pino's JSON lines into one readable line each: "[mock] warn Violation: ...". */
-function lineLogDestination(out: NodeJS.WritableStream): Writable {
-  return new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split("\n")) {
-        if (!line) continue;
-        try {
-          const entry = JSON.parse(line) as { level?: number; msg?: string };
-          out.write(`[mock] ${levelNames[entry.level ?? 30] ?? "info"} ${entry.msg ?? ""}\n`);
-        } catch {
-          out.write(`[mock] ${line}\n`);
-        }
-      }
-      done();
-    },
-  });
 }
