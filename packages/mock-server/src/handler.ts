@@ -172,7 +172,7 @@ async function answer(
   };
   // Only the operation found above: Prism's router otherwise matches every operation of the spec on
   // each request, which profiling showed to be most of Prism's time per request.
-  const result = await generateWithRetries(context, input, operation, config);
+  const result = await context.prism.request(input, [operation.source], config)();
   if (result._tag === "Left") return prismFailure(result.left, operation, preferences);
 
   const violations = result.right.validations.input.filter((violation) => violation.severity === 0);
@@ -214,22 +214,6 @@ function answerCacheKey(context: HandlerContext, request: IncomingMessage, opera
 function remember(cache: Map<string, Reply>, key: string, reply: Reply): void {
   if (cache.size >= answerCacheSize) cache.delete(cache.keys().next().value!);
   cache.set(key, reply);
-}
-
-const generationAttempts = 10;
-
-/**
- * json-schema-faker 0.5.8 (inside Prism) sometimes throws while generating a value (for instance a
- * date-time drawn from a pattern that allows a lower-case "t"): in dynamic mode such a failure is
- * retried with a derived seed, so a seeded mock still answers the same on every run.
- */
-async function generateWithRetries(context: HandlerContext, input: unknown, operation: OperationInfo, config: { mock: { dynamic?: boolean; seed?: string } }): Promise<PrismResult> {
-  let result = await context.prism.request(input, [operation.source], config)();
-  for (let attempt = 1; attempt < generationAttempts && config.mock.dynamic && result._tag === "Left" && (result.left.status ?? 500) >= 500; attempt += 1) {
-    const seed = config.mock.seed === undefined ? undefined : `${config.mock.seed}/${attempt}`;
-    result = await context.prism.request(input, [operation.source], { ...config, mock: { ...config.mock, ...(seed === undefined ? {} : { seed }) } })();
-  }
-  return result;
 }
 
 /** Prism refused to produce a response: a Prefer it cannot satisfy, or a route it does not know. */
