@@ -13,7 +13,7 @@ describe("client credentials", () => {
     const server = fakeServer(() => json([]));
     await clientFor(server, { baseUrl: `${BASE_URL}/gateway/` }).listSites(listSites);
     expect(server.tokenRequests).toHaveLength(1);
-    const [{ request, body }] = server.tokenRequests;
+    const { request, body } = server.tokenRequests[0]!;
     expect(request.url).toBe(`${BASE_URL}/gateway/oauth/token`);
     expect(request.headers.get("content-type")).toBe("application/x-www-form-urlencoded");
     expect(Object.fromEntries(new URLSearchParams(body))).toEqual({ grant_type: "client_credentials", client_id: "partner-id", client_secret: "partner-secret-value" });

@@ -12,8 +12,9 @@ type Answer = Response | Error | ((request: Request, init?: RequestInit) => Resp
  * the request and how many API (non-token) requests came before it.
  */
 export function fakeServer(answer: (request: Request, index: number) => Answer, tokens: (index: number) => Answer = (index) => tokenResponse(`token-${index + 1}`)) {
-  const requests: { request: Request; body: string; authorization: string | null }[] = [];
-  const tokenRequests: { request: Request; body: string }[] = [];
+  type Recorded = { request: Request; body: string; authorization: string | null };
+  const requests: Recorded[] = [];
+  const tokenRequests: Recorded[] = [];
   const fetch = async (request: Request, init?: RequestInit): Promise<Response> => {
     const body = await request.clone().text();
     const isToken = new URL(request.url).pathname.endsWith("/token");

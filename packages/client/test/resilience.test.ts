@@ -93,19 +93,24 @@ describe("retries", () => {
     expect(error).toMatchObject({ status: 429, code: "rate_limited" });
   });
 
-  it("retries 5xx on idempotent methods with growing, jittered backoff", async () => {
-    const server = fakeServer((_, index) => (index < 2 ? failure(500) : json({})));
-    const call = clientFor(server, { retryBaseDelayMs: 1000 }).getSite(site);
-    await vi.advanceTimersByTimeAsync(499); // first wait: 500..1000 ms
-    expect(server.requests).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(501);
-    expect(server.requests).toHaveLength(2);
-    await vi.advanceTimersByTimeAsync(999); // second wait: 1000..2000 ms
-    expect(server.requests).toHaveLength(2);
-    await vi.advanceTimersByTimeAsync(1001);
-    await call;
-    expect(server.requests).toHaveLength(3);
-  });
+  for (const [random, waits] of [
+    [0, [500, 1000]],
+    [0.998, [999, 1998]],
+  ] as const) {
+    it(`retries 5xx on idempotent methods with doubling, jittered backoff (random ${random}: waits ${waits})`, async () => {
+      vi.spyOn(Math, "random").mockReturnValue(random);
+      const server = fakeServer((_, index) => (index < 2 ? failure(500) : json({})));
+      const call = clientFor(server, { retryBaseDelayMs: 1000 }).getSite(site);
+      for (const [retry, wait] of waits.entries()) {
+        await vi.advanceTimersByTimeAsync(wait - 1);
+        expect(server.requests).toHaveLength(retry + 1);
+        await vi.advanceTimersByTimeAsync(1);
+        expect(server.requests).toHaveLength(retry + 2);
+      }
+      await call;
+      vi.restoreAllMocks();
+    });
+  }
 
   it("does not retry a POST or PATCH after a 5xx or a network error, unless it carries an Idempotency-Key", async () => {
     for (const reply of [() => failure(503), () => new TypeError("fetch failed")]) {
