@@ -61,7 +61,6 @@ export interface CallOptions extends SendOptions {
   traceId?: string;
   /** Makes a POST or PATCH safe to retry; CHeKT replays the saved response for a repeated key. */
   idempotencyKey?: string;
-  signal?: AbortSignal;
   headers?: Record<string, string>;
 }
 
@@ -129,8 +128,16 @@ export function createPartnerClient(options: PartnerClientOptions): PartnerClien
   }
   const send = createTransport({ fetch: fetchImpl, credentials, retry, newTraceId });
 
-  // Path-based calls: this middleware tells the transport which operation a request belongs to.
+  // Path-based calls: this middleware tells the transport which operation a request belongs to, and
+  // the Request factory which signal the caller gave (the Request's own signal cannot tell).
   const requestOperations = new WeakMap<Request, { flow: CredentialFlow | null; label: string }>();
+  const callerSignals = new WeakMap<Request, AbortSignal>();
+  const BaseRequest = clientOptions.Request ?? globalThis.Request;
+  function PartnerRequest(input: string, init?: RequestInit) {
+    const request = new BaseRequest(input, init);
+    if (init?.signal) callerSignals.set(request, init.signal);
+    return request;
+  }
   const operationMarker: Middleware = {
     onRequest({ request, schemaPath }) {
       const operation = operationsByRoute.get(`${request.method} ${schemaPath}`);
@@ -141,10 +148,12 @@ export function createPartnerClient(options: PartnerClientOptions): PartnerClien
     ...clientOptions,
     baseUrl,
     querySerializer: serializeQuery,
+    Request: PartnerRequest as unknown as typeof Request,
     fetch: (request: Request, init?: RequestInit) => {
       const operation = requestOperations.get(request);
+      const signal = callerSignals.get(request);
       // A request replaced by the caller's own middleware is unknown: it gets the spec's default credential.
-      return send(request, operation ? operation.flow : defaultFlow, operation?.label ?? `${request.method} ${request.url}`, undefined, init);
+      return send(request, operation ? operation.flow : defaultFlow, operation?.label ?? `${request.method} ${request.url}`, signal ? { signal } : undefined, init);
     },
   });
   client.use(operationMarker);
@@ -161,7 +170,6 @@ export function createPartnerClient(options: PartnerClientOptions): PartnerClien
       headers: { [TRACE_ID_HEADER]: traceId, ...(call.idempotencyKey ? { "idempotency-key": call.idempotencyKey } : {}), ...(form ? { "content-type": mediaType } : {}), ...call.headers },
       ...(form ? { bodySerializer: (fields: Record<string, string>) => new URLSearchParams(fields).toString() } : {}),
       parseAs: "text",
-      signal: call.signal,
       fetch: (request: Request, init?: RequestInit) => send(request, flow, label, call, init),
     } as never)) as { data?: string; error?: unknown; response: Response };
     if (!response.ok) throw errorFromResponse(response, error, traceId, label);

@@ -51,18 +51,18 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
+    if (signal?.aborted) return reject(signal.reason);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(signal.reason);
+      reject(signal!.reason);
     };
     const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
+      signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
 
@@ -75,6 +75,8 @@ export interface TransportConfig {
 
 /** Per-call settings of one request on top of the client's. */
 export interface SendOptions extends RetryOptions {
+  /** The caller's abort signal: stops the request and any wait between retries. */
+  signal?: AbortSignal;
   /** Overrides the client's credential for this call, e.g. a dealer user's token for connectDealer. */
   accessToken?: AccessTokenSource;
 }
@@ -88,10 +90,14 @@ export function createTransport(config: TransportConfig) {
   return async function send(request: Request, flow: CredentialFlow | null, operation: string, call: SendOptions = {}, init?: RequestInit): Promise<Response> {
     const traceId = request.headers.get(TRACE_ID_HEADER) ?? config.newTraceId();
     request.headers.set(TRACE_ID_HEADER, traceId);
-    const { maxRetries, timeoutMs, retryBaseDelayMs, maxRetryDelayMs } = { ...config.retry, ...definedOnly(call) };
-    const credential = flow === null || request.headers.has("authorization") ? undefined : call.accessToken !== undefined ? credentialFrom(call.accessToken) : config.credentials[flow];
+    const maxRetries = call.maxRetries ?? config.retry.maxRetries;
+    const timeoutMs = call.timeoutMs ?? config.retry.timeoutMs;
+    const retryBaseDelayMs = call.retryBaseDelayMs ?? config.retry.retryBaseDelayMs;
+    const maxRetryDelayMs = call.maxRetryDelayMs ?? config.retry.maxRetryDelayMs;
+    const hasOwnAuthorization = request.headers.has("authorization");
+    const credential = flow === null || hasOwnAuthorization ? undefined : call.accessToken !== undefined ? credentialFrom(call.accessToken) : config.credentials[flow];
     // A client given no credential at all sends none (the server answers 401); one holding the wrong kind says so up front.
-    if (flow !== null && !credential && !request.headers.has("authorization") && Object.keys(config.credentials).length > 0) {
+    if (flow !== null && !credential && !hasOwnAuthorization && Object.keys(config.credentials).length > 0) {
       throw new PartnerApiError({
         status: 0,
         code: "missing_credential",
@@ -102,7 +108,7 @@ export function createTransport(config: TransportConfig) {
       });
     }
     const retrySafe = IDEMPOTENT_METHODS.has(request.method) || request.headers.has("idempotency-key");
-    const signal = request.signal;
+    const signal = call.signal;
     let refreshedAfter401 = false;
 
     for (let attempt = 0; ; attempt++) {
@@ -112,7 +118,7 @@ export function createTransport(config: TransportConfig) {
       try {
         response = await fetchWithTimeout(config.fetch, request.body === null ? request : request.clone(), timeoutMs, signal, init);
       } catch (error) {
-        if (signal.aborted) throw signal.reason;
+        if (signal?.aborted) throw signal.reason;
         const timedOut = error === timeoutReason;
         if (retrySafe && attempt < maxRetries) {
           await sleep(backoff(attempt, retryBaseDelayMs, maxRetryDelayMs), signal);
@@ -144,8 +150,6 @@ export function createTransport(config: TransportConfig) {
   };
 }
 
-const definedOnly = <T extends object>(value: T): Partial<T> => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-
 /** Exponential backoff with equal jitter: half the step fixed, half random, so retries of many clients spread out. */
 const backoff = (attempt: number, base: number, cap: number) => {
   const step = Math.min(cap, base * 2 ** attempt);
@@ -161,7 +165,41 @@ function retryDelay(response: Response, attempt: number, retrySafe: boolean, bas
   return retryAfter === undefined ? backoff(attempt, base, cap) : Math.min(retryAfter, cap);
 }
 
-async function fetchWithTimeout(fetchImpl: FetchLike, request: Request, timeoutMs: number, callerSignal: AbortSignal, init: RequestInit | undefined): Promise<Response> {
+/** Precision of timeouts: requests whose deadlines fall in the same slice share one abort signal and timer. */
+const DEADLINE_SLICE_MS = 50;
+const deadlines = new Map<number, AbortSignal>();
+
+/**
+ * An abort signal that fires `timeoutMs` from now (up to one slice late). Creating an
+ * AbortController per request costs as much as the rest of the client together on Node 20, so
+ * requests without a caller signal share them.
+ */
+function deadlineSignal(timeoutMs: number): AbortSignal {
+  const slice = Math.ceil((Date.now() + timeoutMs) / DEADLINE_SLICE_MS);
+  let signal = deadlines.get(slice);
+  if (!signal) {
+    const controller = new AbortController();
+    signal = controller.signal;
+    deadlines.set(slice, signal);
+    const timer = setTimeout(() => {
+      deadlines.delete(slice);
+      controller.abort(timeoutReason);
+    }, slice * DEADLINE_SLICE_MS - Date.now());
+    // A pending deadline must not keep a Node process alive (Deno and browsers have no unref).
+    (timer as { unref?: () => void }).unref?.();
+  }
+  return signal;
+}
+
+async function fetchWithTimeout(fetchImpl: FetchLike, request: Request, timeoutMs: number, callerSignal: AbortSignal | undefined, init: RequestInit | undefined): Promise<Response> {
+  if (!callerSignal) {
+    const signal = deadlineSignal(timeoutMs);
+    try {
+      return await fetchImpl(request, init ? { ...init, signal } : { signal });
+    } catch (error) {
+      throw signal.reason === timeoutReason ? timeoutReason : error;
+    }
+  }
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(timeoutReason), timeoutMs);
   const onAbort = () => controller.abort(callerSignal.reason);

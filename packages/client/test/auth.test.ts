@@ -7,7 +7,10 @@ const listSites = { dealerId: 1 } as const;
 
 describe("client credentials", () => {
   beforeEach(() => void vi.useFakeTimers());
-  afterEach(() => void vi.useRealTimers());
+  afterEach(async () => {
+    await vi.runOnlyPendingTimersAsync(); // shared timeout deadlines must not outlive the test
+    vi.useRealTimers();
+  });
 
   it("fetches a token with a form POST to the spec's token path on baseUrl and sends it as a bearer", async () => {
     const server = fakeServer(() => json([]));

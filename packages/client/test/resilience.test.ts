@@ -16,7 +16,11 @@ async function settle<T>(call: Promise<T>): Promise<{ value?: T; error?: Partner
 }
 
 beforeEach(() => void vi.useFakeTimers());
-afterEach(() => void vi.useRealTimers());
+// Fire what is pending (shared timeout deadlines included) so no fake timer outlives its test.
+afterEach(async () => {
+  await vi.runOnlyPendingTimersAsync();
+  vi.useRealTimers();
+});
 
 describe("trace id", () => {
   it("is a fresh UUID per call, sent and exposed on results and errors", async () => {
@@ -173,6 +177,14 @@ describe("timeouts and cancellation", () => {
     waiting.abort(new Error("stop"));
     await expect(retried).rejects.toThrow("stop");
     expect(failing.requests).toHaveLength(1);
+  });
+  it("honours a signal given to a path-based call", async () => {
+    const server = fakeServer(() => hang);
+    const controller = new AbortController();
+    const call = clientFor(server).GET("/partner/v1/dealers/{dealerId}", { params: { path: { dealerId: 1 } }, signal: controller.signal });
+    await vi.advanceTimersByTimeAsync(10);
+    controller.abort(new Error("cancelled by caller"));
+    await expect(call).rejects.toThrow("cancelled by caller");
   });
 });
 
