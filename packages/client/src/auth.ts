@@ -61,8 +61,8 @@ export function clientCredentialsTokens(credentials: ClientCredentials, tokenUrl
   };
 
   return {
-    token(): Promise<string> {
-      if (cached && Date.now() < cached.refreshAt) return Promise.resolve(cached.token);
+    token(): string | Promise<string> {
+      if (cached && Date.now() < cached.refreshAt) return cached.token;
       pending ??= fetchToken().finally(() => (pending = undefined));
       return pending;
     },

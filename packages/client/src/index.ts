@@ -1,4 +1,4 @@
-import createClient, { type Client, type ClientOptions, type Middleware } from "openapi-fetch";
+import createClient, { type Client, type ClientOptions } from "openapi-fetch";
 import { clientCredentialsTokens, postTokenForm, type ClientCredentials, type FetchLike, type TokenResponse } from "./auth.js";
 import { PartnerApiError, errorFromResponse } from "./errors.js";
 import { defaultFlow, operationTable, tokenPath } from "./generated/operations.js";
@@ -128,50 +128,37 @@ export function createPartnerClient(options: PartnerClientOptions): PartnerClien
   }
   const send = createTransport({ fetch: fetchImpl, credentials, retry, newTraceId });
 
-  // Path-based calls: this middleware tells the transport which operation a request belongs to, and
-  // the Request factory which signal the caller gave (the Request's own signal cannot tell).
-  const requestOperations = new WeakMap<Request, { flow: CredentialFlow | null; label: string }>();
-  const callerSignals = new WeakMap<Request, AbortSignal>();
-  const BaseRequest = clientOptions.Request ?? globalThis.Request;
-  function PartnerRequest(input: string, init?: RequestInit) {
-    const request = new BaseRequest(input, init);
-    if (init?.signal) callerSignals.set(request, init.signal);
-    return request;
-  }
-  const operationMarker: Middleware = {
-    onRequest({ request, schemaPath }) {
-      const operation = operationsByRoute.get(`${request.method} ${schemaPath}`);
-      if (operation) requestOperations.set(request, operation);
-    },
+  const core = createClient<paths, "application/json">({ ...clientOptions, baseUrl, querySerializer: serializeQuery });
+  // Path-based calls go through the same transport, told which operation they are by their route.
+  type PathInit = { signal?: AbortSignal; fetch?: FetchLike } | undefined;
+  const viaTransport = (method: string, path: string, init: PathInit) => {
+    const operation = operationsByRoute.get(`${method} ${path}`);
+    // A path outside the spec (a cast, or a newer server) gets the spec's default credential.
+    const route = operation ?? { flow: defaultFlow, label: `${method} ${path}` };
+    const call = { signal: init?.signal ?? undefined, fetch: init?.fetch };
+    return { ...init, fetch: (request: Request, requestInit?: RequestInit) => send(request, route.flow, route.label, call, requestInit) };
   };
-  const client = createClient<paths, "application/json">({
-    ...clientOptions,
-    baseUrl,
-    querySerializer: serializeQuery,
-    Request: PartnerRequest as unknown as typeof Request,
-    fetch: (request: Request, init?: RequestInit) => {
-      const operation = requestOperations.get(request);
-      const signal = callerSignals.get(request);
-      // A request replaced by the caller's own middleware is unknown: it gets the spec's default credential.
-      return send(request, operation ? operation.flow : defaultFlow, operation?.label ?? `${request.method} ${request.url}`, signal ? { signal } : undefined, init);
-    },
-  });
-  client.use(operationMarker);
+  const pathMethods = Object.fromEntries(
+    (["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const).map((method) => [method, (path: string, init?: PathInit) => (core[method] as Function)(path, viaTransport(method, path, init))]),
+  );
+  const request = (method: string, path: string, init?: PathInit) => (core.request as Function)(method, path, viaTransport(method.toUpperCase(), path, init));
 
   async function callOperation(id: OperationId, input: Record<string, unknown>, call: CallOptions = {}): Promise<OperationResult<unknown>> {
     const [method, path, flow, mediaType] = operationTable[id];
     const { query, body, ...pathParams } = input ?? {};
     const label = operationLabel(id, method, path);
-    const traceId = call.traceId ?? newTraceId();
     const form = mediaType === "application/x-www-form-urlencoded";
-    const { data, error, response } = (await client.request(method.toLowerCase() as "get", path as never, {
+    const { data, error, response } = (await core.request(method.toLowerCase() as "get", path as never, {
       params: { path: pathParams, query },
       body,
-      headers: { [TRACE_ID_HEADER]: traceId, ...(call.idempotencyKey ? { "idempotency-key": call.idempotencyKey } : {}), ...(form ? { "content-type": mediaType } : {}), ...call.headers },
+      headers: { ...(call.traceId ? { [TRACE_ID_HEADER]: call.traceId } : {}), ...(call.idempotencyKey ? { "idempotency-key": call.idempotencyKey } : {}), ...(form ? { "content-type": mediaType } : {}), ...call.headers },
       ...(form ? { bodySerializer: (fields: Record<string, string>) => new URLSearchParams(fields).toString() } : {}),
       parseAs: "text",
+      signal: call.signal,
       fetch: (request: Request, init?: RequestInit) => send(request, flow, label, call, init),
     } as never)) as { data?: string; error?: unknown; response: Response };
+    // The transport picked the trace id (the call's, the client's or a fresh one) and noted it on the response.
+    const traceId = traceIdOf(response)!;
     if (!response.ok) throw errorFromResponse(response, error, traceId, label);
     let parsed: unknown;
     if (typeof data === "string" && data !== "") {
@@ -205,7 +192,7 @@ export function createPartnerClient(options: PartnerClientOptions): PartnerClien
     }
   }
 
-  return Object.assign(client, methods, {
+  return Object.assign({}, core, pathMethods, { request }, methods, {
     paginate,
     listQuery: (_id: ListOperationId, input: ListQueryInput<unknown>) => listQuery(input),
     async exchangeAuthorizationCode({ code, redirectUri, codeVerifier }: CodeExchange) {

@@ -10,14 +10,15 @@ export type AccessTokenSource = string | (() => string | Promise<string>);
 
 /** Where a request gets its bearer token; `invalidate` drops a token the server refused. */
 export interface Credential {
-  token(): Promise<string>;
+  /** A string when the token is at hand, so the hot path skips a promise tick. */
+  token(): string | Promise<string>;
   /** False for a fixed string: asking again would give the same refused token. */
   refreshable: boolean;
   invalidate?(token: string): void;
 }
 
 export const credentialFrom = (source: AccessTokenSource): Credential =>
-  typeof source === "function" ? { token: async () => source(), refreshable: true } : { token: () => Promise.resolve(source), refreshable: false };
+  typeof source === "function" ? { token: async () => source(), refreshable: true } : { token: () => source, refreshable: false };
 
 export interface RetryOptions {
   /** Retries after the first attempt (default 2). 401 token refreshes do not count. */
@@ -77,6 +78,8 @@ export interface TransportConfig {
 export interface SendOptions extends RetryOptions {
   /** The caller's abort signal: stops the request and any wait between retries. */
   signal?: AbortSignal;
+  /** A fetch for this call only (openapi-fetch's per-request `fetch`). */
+  fetch?: FetchLike;
   /** Overrides the client's credential for this call, e.g. a dealer user's token for connectDealer. */
   accessToken?: AccessTokenSource;
 }
@@ -88,8 +91,8 @@ export interface SendOptions extends RetryOptions {
  */
 export function createTransport(config: TransportConfig) {
   return async function send(request: Request, flow: CredentialFlow | null, operation: string, call: SendOptions = {}, init?: RequestInit): Promise<Response> {
-    const traceId = request.headers.get(TRACE_ID_HEADER) ?? config.newTraceId();
-    request.headers.set(TRACE_ID_HEADER, traceId);
+    let traceId = request.headers.get(TRACE_ID_HEADER);
+    if (traceId === null) request.headers.set(TRACE_ID_HEADER, (traceId = config.newTraceId()));
     const maxRetries = call.maxRetries ?? config.retry.maxRetries;
     const timeoutMs = call.timeoutMs ?? config.retry.timeoutMs;
     const retryBaseDelayMs = call.retryBaseDelayMs ?? config.retry.retryBaseDelayMs;
@@ -112,11 +115,12 @@ export function createTransport(config: TransportConfig) {
     let refreshedAfter401 = false;
 
     for (let attempt = 0; ; attempt++) {
-      const token = credential && (await credential.token());
+      let token = credential?.token();
+      if (typeof token === "object") token = await token;
       if (token !== undefined) request.headers.set("authorization", `Bearer ${token}`);
       let response: Response;
       try {
-        response = await fetchWithTimeout(config.fetch, request.body === null ? request : request.clone(), timeoutMs, signal, init);
+        response = await fetchWithTimeout(call.fetch ?? config.fetch, request.body === null ? request : request.clone(), timeoutMs, signal, init);
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         const timedOut = error === timeoutReason;
