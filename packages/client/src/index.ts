@@ -99,8 +99,12 @@ export type PartnerClient = Client<paths, "application/json"> &
     exchangeAuthorizationCode(exchange: CodeExchange): Promise<TokenResponse>;
   };
 
-const operationLabel = (id: string, method: string, path: string) => `${id} (${method} ${path})`;
-const operationsByRoute = new Map(Object.entries(operationTable).map(([id, [method, path, flow]]) => [`${method} ${path}`, { flow, label: operationLabel(id, method, path) }]));
+/** Each operation with what a call needs, worked out once: `label` names it in errors. */
+const operationsById = new Map(
+  Object.entries(operationTable).map(([id, [method, path, flow, mediaType]]) => [id, { method: method.toLowerCase() as "get", path, flow, form: mediaType === "application/x-www-form-urlencoded", label: `${id} (${method} ${path})` }]),
+);
+const operationsByRoute = new Map([...operationsById.values()].map((operation) => [`${operation.method.toUpperCase()} ${operation.path}`, operation]));
+const formSerializer = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 
 /** Creates a typed Partner API client: openapi-fetch path calls plus one method per operationId. */
 export function createPartnerClient(options: PartnerClientOptions): PartnerClient {
@@ -144,15 +148,20 @@ export function createPartnerClient(options: PartnerClientOptions): PartnerClien
   const request = (method: string, path: string, init?: PathInit) => (core.request as Function)(method, path, viaTransport(method.toUpperCase(), path, init));
 
   async function callOperation(id: OperationId, input: Record<string, unknown>, call: CallOptions = {}): Promise<OperationResult<unknown>> {
-    const [method, path, flow, mediaType] = operationTable[id];
+    const { method, path, flow, form, label } = operationsById.get(id)!;
     const { query, body, ...pathParams } = input ?? {};
-    const label = operationLabel(id, method, path);
-    const form = mediaType === "application/x-www-form-urlencoded";
-    const { data, error, response } = (await core.request(method.toLowerCase() as "get", path as never, {
+    let headers: Record<string, string> | undefined;
+    if (call.traceId || call.idempotencyKey || form || call.headers) {
+      headers = { ...call.headers };
+      if (call.traceId) headers[TRACE_ID_HEADER] = call.traceId;
+      if (call.idempotencyKey) headers["idempotency-key"] = call.idempotencyKey;
+      if (form) headers["content-type"] = "application/x-www-form-urlencoded";
+    }
+    const { data, error, response } = (await core.request(method, path as never, {
       params: { path: pathParams, query },
       body,
-      headers: { ...(call.traceId ? { [TRACE_ID_HEADER]: call.traceId } : {}), ...(call.idempotencyKey ? { "idempotency-key": call.idempotencyKey } : {}), ...(form ? { "content-type": mediaType } : {}), ...call.headers },
-      ...(form ? { bodySerializer: (fields: Record<string, string>) => new URLSearchParams(fields).toString() } : {}),
+      headers,
+      bodySerializer: form ? formSerializer : undefined,
       parseAs: "text",
       signal: call.signal,
       fetch: (request: Request, init?: RequestInit) => send(request, flow, label, call, init),
@@ -197,6 +206,9 @@ export function createPartnerClient(options: PartnerClientOptions): PartnerClien
     listQuery: (_id: ListOperationId, input: ListQueryInput<unknown>) => listQuery(input),
     async exchangeAuthorizationCode({ code, redirectUri, codeVerifier }: CodeExchange) {
       if (!auth) throw new TypeError("exchangeAuthorizationCode: the client needs auth: { clientId, clientSecret } to exchange a code.");
+      for (const [key, value] of Object.entries({ code, redirectUri, codeVerifier })) {
+        if (typeof value !== "string" || value === "") throw new TypeError(`exchangeAuthorizationCode: ${key} must be a non-empty string (from the redirect, and from createAuthorizationRequest for codeVerifier).`);
+      }
       return postTokenForm(fetchImpl, tokenUrl, { grant_type: "authorization_code", client_id: auth.clientId, client_secret: auth.clientSecret, code, redirect_uri: redirectUri, code_verifier: codeVerifier }, newTraceId());
     },
   }) as unknown as PartnerClient;

@@ -91,13 +91,14 @@ export interface SendOptions extends RetryOptions {
  */
 export function createTransport(config: TransportConfig) {
   return async function send(request: Request, flow: CredentialFlow | null, operation: string, call: SendOptions = {}, init?: RequestInit): Promise<Response> {
-    let traceId = request.headers.get(TRACE_ID_HEADER);
-    if (traceId === null) request.headers.set(TRACE_ID_HEADER, (traceId = config.newTraceId()));
+    const headers = request.headers;
+    let traceId = headers.get(TRACE_ID_HEADER);
+    if (traceId === null) headers.set(TRACE_ID_HEADER, (traceId = config.newTraceId()));
     const maxRetries = call.maxRetries ?? config.retry.maxRetries;
     const timeoutMs = call.timeoutMs ?? config.retry.timeoutMs;
     const retryBaseDelayMs = call.retryBaseDelayMs ?? config.retry.retryBaseDelayMs;
     const maxRetryDelayMs = call.maxRetryDelayMs ?? config.retry.maxRetryDelayMs;
-    const hasOwnAuthorization = request.headers.has("authorization");
+    const hasOwnAuthorization = headers.has("authorization");
     const credential = flow === null || hasOwnAuthorization ? undefined : call.accessToken !== undefined ? credentialFrom(call.accessToken) : config.credentials[flow];
     // A client given no credential at all sends none (the server answers 401); one holding the wrong kind says so up front.
     if (flow !== null && !credential && !hasOwnAuthorization && Object.keys(config.credentials).length > 0) {
@@ -110,14 +111,14 @@ export function createTransport(config: TransportConfig) {
         traceId,
       });
     }
-    const retrySafe = IDEMPOTENT_METHODS.has(request.method) || request.headers.has("idempotency-key");
+    const retrySafe = IDEMPOTENT_METHODS.has(request.method) || headers.has("idempotency-key");
     const signal = call.signal;
     let refreshedAfter401 = false;
 
     for (let attempt = 0; ; attempt++) {
       let token = credential?.token();
       if (typeof token === "object") token = await token;
-      if (token !== undefined) request.headers.set("authorization", `Bearer ${token}`);
+      if (token !== undefined) headers.set("authorization", `Bearer ${token}`);
       let response: Response;
       try {
         response = await fetchWithTimeout(call.fetch ?? config.fetch, request.body === null ? request : request.clone(), timeoutMs, signal, init);
