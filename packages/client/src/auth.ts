@@ -10,22 +10,36 @@ const DEFAULT_TOKEN_LIFETIME_S = 3600;
 /** Refresh this long before expiry (at most a tenth of the lifetime) so no call goes out with a dying token. */
 const REFRESH_MARGIN_MS = 60_000;
 
-/** POSTs a form to the token endpoint; a failure becomes a PartnerApiError with the OAuth `error` as code. */
-export async function postTokenForm(fetchImpl: FetchLike, tokenUrl: string, form: Record<string, string>, traceId: string, signal?: AbortSignal): Promise<TokenResponse> {
+/**
+ * POSTs a form to the token endpoint, giving up after `timeoutMs` (every call waiting for the token
+ * would hang with it); a failure becomes a PartnerApiError with the OAuth `error` as code.
+ */
+export async function postTokenForm(fetchImpl: FetchLike, tokenUrl: string, form: Record<string, string>, traceId: string, timeoutMs: number): Promise<TokenResponse> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
   const request = new Request(tokenUrl, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json", "x-partner-trace-id": traceId },
     body: new URLSearchParams(form).toString(),
-    signal,
   });
   let response: Response;
+  let text: string;
   try {
-    response = await fetchImpl(request);
+    response = await fetchImpl(request, { signal: controller.signal });
+    text = await response.text();
   } catch (cause) {
-    if (signal?.aborted) throw signal.reason;
-    throw new PartnerApiError({ status: 0, code: "network_error", message: `Token request to ${tokenUrl} failed before a response arrived: ${(cause as Error)?.message ?? cause}.`, traceId, cause });
+    const timedOut = controller.signal.aborted;
+    throw new PartnerApiError({
+      status: 0,
+      code: timedOut ? "timeout" : "network_error",
+      message: `Token request to ${tokenUrl} ${timedOut ? `got no response within ${timeoutMs} ms` : `failed before a response arrived: ${(cause as Error)?.message ?? cause}`} (trace id ${traceId}).`,
+      traceId,
+      cause: timedOut ? undefined : cause,
+    });
+  } finally {
+    clearTimeout(timer);
   }
-  const body = parseBody(await response.text());
+  const body = parseBody(text);
   if (!response.ok) throw errorFromResponse(response, body, traceId, `Token request (POST ${tokenUrl})`);
   const token = body as TokenResponse | undefined;
   // The body stays out of this error: a misrouted token call could echo the form, secret included.
@@ -48,13 +62,13 @@ export interface ClientCredentials {
  * share one token request. The secret lives only in this closure, so it is not reachable from the
  * client object (`toString()`, `JSON.stringify`, `util.inspect`).
  */
-export function clientCredentialsTokens(credentials: ClientCredentials, tokenUrl: string, fetchImpl: FetchLike, newTraceId: () => string) {
+export function clientCredentialsTokens(credentials: ClientCredentials, tokenUrl: string, fetchImpl: FetchLike, newTraceId: () => string, timeoutMs: number) {
   const { clientId, clientSecret } = credentials;
   let cached: { token: string; refreshAt: number } | undefined;
   let pending: Promise<string> | undefined;
 
   const fetchToken = async () => {
-    const response = await postTokenForm(fetchImpl, tokenUrl, { grant_type: "client_credentials", client_id: clientId, client_secret: clientSecret }, newTraceId());
+    const response = await postTokenForm(fetchImpl, tokenUrl, { grant_type: "client_credentials", client_id: clientId, client_secret: clientSecret }, newTraceId(), timeoutMs);
     const lifetimeMs = (response.expires_in ?? DEFAULT_TOKEN_LIFETIME_S) * 1000;
     cached = { token: response.access_token, refreshAt: Date.now() + lifetimeMs - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 10) };
     return response.access_token;

@@ -119,17 +119,17 @@ export function createPartnerClient(options: PartnerClientOptions): PartnerClien
   const baseUrl = clientOptions.baseUrl.replace(/\/+$/, "");
   const fetchImpl: FetchLike = fetchOption ?? ((request, init) => globalThis.fetch(request, init));
   const newTraceId = typeof traceId === "function" ? traceId : traceId !== undefined ? () => traceId : () => crypto.randomUUID();
-  const tokenUrl = auth?.tokenUrl ?? `${baseUrl}${tokenPath}`;
-  const credentials: Partial<Record<CredentialFlow, ReturnType<typeof credentialFrom>>> = {};
-  if (auth) credentials.clientCredentials = { ...clientCredentialsTokens(auth, tokenUrl, fetchImpl, newTraceId), refreshable: true };
-  // A caller-managed token source serves every flow; with client credentials, user-token operations need a per-call token.
-  else if (accessToken !== undefined) credentials.clientCredentials = credentials.authorizationCode = credentialFrom(accessToken);
   const retry = { ...defaultRetryOptions };
   for (const [key, value] of Object.entries({ maxRetries, timeoutMs, retryBaseDelayMs, maxRetryDelayMs })) {
     if (value === undefined) continue;
     if (!(Number.isInteger(value) && value >= 0)) throw new TypeError(`createPartnerClient: ${key} must be a whole number of at least 0, got ${value}.`);
     retry[key as keyof RetryOptions] = value;
   }
+  const tokenUrl = auth?.tokenUrl ?? `${baseUrl}${tokenPath}`;
+  const credentials: Partial<Record<CredentialFlow, ReturnType<typeof credentialFrom>>> = {};
+  if (auth) credentials.clientCredentials = { ...clientCredentialsTokens(auth, tokenUrl, fetchImpl, newTraceId, retry.timeoutMs), refreshable: true };
+  // A caller-managed token source serves every flow; with client credentials, user-token operations need a per-call token.
+  else if (accessToken !== undefined) credentials.clientCredentials = credentials.authorizationCode = credentialFrom(accessToken);
   const send = createTransport({ fetch: fetchImpl, credentials, retry, newTraceId });
 
   const core = createClient<paths, "application/json">({ ...clientOptions, baseUrl, querySerializer: serializeQuery });
@@ -209,7 +209,7 @@ export function createPartnerClient(options: PartnerClientOptions): PartnerClien
       for (const [key, value] of Object.entries({ code, redirectUri, codeVerifier })) {
         if (typeof value !== "string" || value === "") throw new TypeError(`exchangeAuthorizationCode: ${key} must be a non-empty string (from the redirect, and from createAuthorizationRequest for codeVerifier).`);
       }
-      return postTokenForm(fetchImpl, tokenUrl, { grant_type: "authorization_code", client_id: auth.clientId, client_secret: auth.clientSecret, code, redirect_uri: redirectUri, code_verifier: codeVerifier }, newTraceId());
+      return postTokenForm(fetchImpl, tokenUrl, { grant_type: "authorization_code", client_id: auth.clientId, client_secret: auth.clientSecret, code, redirect_uri: redirectUri, code_verifier: codeVerifier }, newTraceId(), retry.timeoutMs);
     },
   }) as unknown as PartnerClient;
 }

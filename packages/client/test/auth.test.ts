@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { PartnerApiError, createAuthorizationRequest, createPartnerClient, pkceChallenge } from "../src/index.js";
-import { BASE_URL, clientFor, fakeServer, json, tokenResponse } from "./helpers.js";
+import { BASE_URL, clientFor, fakeServer, hang, json, tokenResponse } from "./helpers.js";
 
 const listSites = { dealerId: 1 } as const;
 
@@ -78,6 +78,14 @@ describe("client credentials", () => {
     expect(error).toBeInstanceOf(PartnerApiError);
     expect(error).toMatchObject({ status: 401, code: "invalid_client" });
     expect((error as Error).message).toMatch(/Token request .* 401 .*invalid_client: Client authentication failed\./);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("gives up on a token endpoint that does not answer within timeoutMs", async () => {
+    const server = fakeServer(() => json([]), () => hang);
+    const call = clientFor(server, { timeoutMs: 5000 }).listSites(listSites).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(await call).toMatchObject({ status: 0, code: "timeout", message: expect.stringMatching(/Token request .* no response within 5000 ms/) });
     expect(server.requests).toHaveLength(0);
   });
 
