@@ -1,10 +1,11 @@
 // Every ts snippet of the README runs against the mock, as a partner would paste it.
 import { startMockServer } from "@chekt/partner-api-mock";
 import { transform } from "esbuild";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 const readme = readFileSync(fileURLToPath(new URL("../README.md", import.meta.url)), "utf8");
@@ -21,6 +22,21 @@ afterAll(async () => {
 
 describe("README snippets", () => {
   it("has one per capability", () => expect(snippets.length).toBeGreaterThanOrEqual(6));
+
+  it("type-check against the built package, as a partner's project would", () => {
+    // Inside the package, so "@chekt/partner-api-client" resolves to itself through its exports map.
+    const checkDir = fileURLToPath(new URL("../.reports/readme-snippets/", import.meta.url));
+    mkdirSync(checkDir, { recursive: true });
+    const files = snippets.map((source, index) => {
+      const file = join(checkDir, `snippet-${index + 1}.ts`);
+      writeFileSync(file, `${source}\nexport {};\n`);
+      return file;
+    });
+    const program = ts.createProgram(files, { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, strict: true, noEmit: true, types: ["node"], skipLibCheck: true });
+    const problems = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName.split("/").pop()}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+    rmSync(checkDir, { recursive: true, force: true });
+    expect(problems).toEqual([]);
+  }, 60_000);
 
   snippets.forEach((source, index) => {
     it(`snippet ${index + 1} runs against the mock: ${source.split("\n").find((line) => line.startsWith("const") || line.startsWith("//"))}`, async () => {
