@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createPartnerClient, serializeQuery, type PartnerClientOptions } from "../src/index.js";
+import { clientFor, fakeServer, json } from "./helpers.js";
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -84,6 +85,79 @@ describe("createPartnerClient", () => {
 
   it("rejects a baseUrl that is not an http(s) URL, saying what it got", () => {
     expect(() => createPartnerClient({ baseUrl: "api.chekt.com" })).toThrow(/baseUrl must be an http\(s\) URL.*"api\.chekt\.com"/);
+  });
+});
+
+describe("known failure modes of generated clients", () => {
+  it("percent-encodes path parameters", async () => {
+    const { client, requests } = recordingClient({ accessToken: "t" });
+    await client.getSite({ dealerId: "a/b c?#" as unknown as number, siteId: 2 });
+    expect(requests[0]!.url).toBe("https://api.example.test/partner/v1/dealers/a%2Fb%20c%3F%23/sites/2");
+  });
+
+  for (const baseUrl of ["https://api.example.test", "https://api.example.test/", "https://gw.example.test/chekt", "https://gw.example.test/chekt/"]) {
+    it(`joins baseUrl ${baseUrl} with paths without doubling or dropping slashes`, async () => {
+      const { client, requests } = recordingClient({ baseUrl, accessToken: "t" });
+      await client.getDealer({ dealerId: 1 });
+      await client.GET("/partner/v1/dealers/{dealerId}", { params: { path: { dealerId: 1 } } });
+      const expected = `${baseUrl.replace(/\/$/, "")}/partner/v1/dealers/1`;
+      expect(requests.map((r) => r.url)).toEqual([expected, expected]);
+    });
+  }
+
+  it("sends no Content-Type on requests without a body, and JSON on those with one", async () => {
+    const server = fakeServer(() => new Response(null, { status: 204 }));
+    const client = clientFor(server);
+    await client.getSite({ dealerId: 1, siteId: 2 });
+    await client.deleteSite({ dealerId: 1, siteId: 2 });
+    await client.disconnectDealer({ dealerId: 1 });
+    await client.updateSite({ dealerId: 1, siteId: 2, body: { name: "x" } });
+    expect(server.requests.map((r) => r.request.headers.get("content-type"))).toEqual([null, null, null, "application/json"]);
+  });
+
+  it("sends header parameters: Idempotency-Key and trace id given as params", async () => {
+    const { client, requests } = recordingClient({ accessToken: "t" });
+    await client.DELETE("/partner/v1/dealers/{dealerId}/sites/{siteId}", {
+      params: { path: { dealerId: 1, siteId: 2 }, header: { "Idempotency-Key": "key-7", "x-partner-trace-id": "6f1c2c1e-8d1f-4d8e-9d44-2b8b7a0c9e11" } },
+    });
+    expect(requests[0]!.headers.get("idempotency-key")).toBe("key-7");
+    expect(requests[0]!.headers.get("x-partner-trace-id")).toBe("6f1c2c1e-8d1f-4d8e-9d44-2b8b7a0c9e11");
+  });
+
+  it("leaves no stray & when some query values are empty", async () => {
+    const { client, requests } = recordingClient({ accessToken: "t" });
+    await client.listSites({ dealerId: 1, query: { filter: [], fields: undefined, limit: 5, sort: undefined } });
+    expect(requests[0]!.url).toBe("https://api.example.test/partner/v1/dealers/1/sites?limit=5");
+  });
+
+  for (const [name, reply] of [
+    ["a 204", () => new Response(null, { status: 204 })],
+    ["an empty 200 with Content-Length 0", () => new Response("", { status: 200, headers: { "content-length": "0" } })],
+    ["an empty 200 without Content-Length", () => new Response("", { status: 200 })],
+  ] as const) {
+    it(`reads ${name} as no data, without a parse error`, async () => {
+      const server = fakeServer(reply);
+      const client = clientFor(server);
+      expect((await client.deleteSite({ dealerId: 1, siteId: 2 })).data).toBeUndefined();
+      expect((await client.GET("/partner/v1/dealers/{dealerId}", { params: { path: { dealerId: 1 } } })).data).toBeUndefined();
+    });
+  }
+
+  it("form-encodes the token operation's body as the spec declares", async () => {
+    const server = fakeServer(() => json({ access_token: "a", token_type: "Bearer" }));
+    await clientFor(server).requestToken({ body: { grant_type: "client_credentials", client_id: "id", client_secret: "s" } });
+    const { request, body } = server.tokenRequests[0]!;
+    expect(request.headers.get("content-type")).toBe("application/x-www-form-urlencoded");
+    expect(body).toBe("grant_type=client_credentials&client_id=id&client_secret=s");
+  });
+});
+
+describe("option checks", () => {
+  it("says what is wrong with auth, retry numbers and conflicting credentials", () => {
+    const baseUrl = "https://api.example.test";
+    expect(() => createPartnerClient({ baseUrl, auth: { clientId: "id" } as never })).toThrow(/auth needs a non-empty clientId and clientSecret/);
+    expect(() => createPartnerClient({ baseUrl, maxRetries: -1 })).toThrow(/maxRetries must be a whole number of at least 0, got -1/);
+    expect(() => createPartnerClient({ baseUrl, auth: { clientId: "a", clientSecret: "b" }, accessToken: "t" })).toThrow(/either auth .* or accessToken, not both/);
   });
 });
 

@@ -39,7 +39,8 @@ export async function callOperation(baseUrl: string, coverageFile: string, opera
     text = await response.clone().text();
     return response;
   };
-  const client = createPartnerClient({ baseUrl, fetch: recordingFetch, ...(options.authenticated === false ? {} : { accessToken: TEST_TOKEN }) });
+  // One exchange per call: the tests check the status the mock chose, so the client must not retry it.
+  const client = createPartnerClient({ baseUrl, fetch: recordingFetch, maxRetries: 0, ...(options.authenticated === false ? {} : { accessToken: TEST_TOKEN }) });
   const body = options.body === undefined ? operation.requestBody?.example : options.body;
   const isForm = operation.requestBody?.mediaType === "application/x-www-form-urlencoded";
   const init = {
