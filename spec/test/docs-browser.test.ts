@@ -79,14 +79,23 @@ describe('docs page in chromium', () => {
     for (const op of operations) {
       await page.locator(`a[href$="/${op.operationId.toLowerCase()}" i]`).first().click();
       const schemes = (op.security ?? spec.security ?? []).flatMap((requirement: object) => Object.keys(requirement));
-      const expected = [op.summary, `Provenance: ${op['x-chekt-provenance']}.`, `curl -X ${op.method.toUpperCase()}`, ...schemes];
-      // The page renders the operation after the click: wait until it shows everything, or give up.
-      const missing = async () => {
-        const text = await page.innerText('body');
-        return expected.filter((piece) => !text.includes(piece));
-      };
-      await expect.poll(missing, { timeout: 5_000 }).toEqual([]).catch(() => {});
-      for (const piece of await missing()) problems.push(`${op.operationId}: "${piece}" not shown`);
+      const provenance = `Provenance: ${op['x-chekt-provenance']}.`;
+      // The page also renders neighbouring operations: look only inside this operation's section,
+      // the largest ancestor of its heading that holds no other operation's heading.
+      const sectionText = () =>
+        page.evaluate((summary) => {
+          const heading = [...document.querySelectorAll('h2')].find((h) => h.textContent?.trim() === summary);
+          let section = heading;
+          while (section?.parentElement && section.parentElement.querySelectorAll('h2').length === 1) section = section.parentElement;
+          return (section as HTMLElement | undefined)?.innerText ?? '';
+        }, op.summary);
+      // Rendering follows the click: wait for the description (it starts with the provenance).
+      await expect.poll(sectionText, { timeout: 5_000 }).toContain(provenance).catch(() => {});
+      const text = await sectionText();
+      if (!text) problems.push(`${op.operationId}: no section headed "${op.summary}"`);
+      for (const piece of [provenance, `curl -X ${op.method.toUpperCase()}`, ...schemes]) {
+        if (text && !text.includes(piece)) problems.push(`${op.operationId}: "${piece}" not shown`);
+      }
     }
     expect(problems).toEqual([]);
   }, 120_000);
