@@ -7,7 +7,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-// @ts-expect-error: plain ESM script without type declarations
 import { checkBreakingChanges, pendingBumps } from '../scripts/breaking-changes.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -8,7 +8,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error: plain ESM script without type declarations
 import { serveDocs } from '../scripts/serve-docs.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -20,7 +19,7 @@ const operations = Object.values(spec.paths as Record<string, Record<string, any
 );
 
 /** Whether the browser may load a URL: only this machine, and inline data. */
-export function isLocal(url: string): boolean {
+function isLocal(url: string): boolean {
   const { protocol, hostname } = new URL(url);
   return ['file:', 'data:', 'blob:', 'about:'].includes(protocol) || ['localhost', '127.0.0.1', '[::1]'].includes(hostname);
 }
