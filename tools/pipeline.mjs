@@ -29,6 +29,10 @@ const commands = {
     await serveMock();
   },
   build: () => turbo(["run", "lint", "bundle", "docs", "build"]),
+  docs: async () => {
+    await turbo(["run", "docs", "--filter", "@chekt/partner-api-spec"]);
+    await run("node", ["spec/scripts/serve-docs.mjs", ...process.argv.slice(3)]);
+  },
   lint: () => turbo(["run", "lint"]),
   bench: async () => {
     await turbo(["run", "build"]);
@@ -138,8 +142,11 @@ async function runTests() {
       continue;
     }
     const result = JSON.parse(readFileSync(report, "utf8"));
-    // A test file that fails to load has no test results: count each such file as one failure.
-    const brokenFiles = result.testResults.filter((file) => file.status === "failed" && file.assertionResults.length === 0).length;
+    // A test file that fails to load, or whose setup (beforeAll) throws, fails without any failed
+    // test (none ran, or all were skipped): count each such file as one failure.
+    const brokenFiles = result.testResults.filter(
+      (file) => file.status === "failed" && !file.assertionResults.some((test) => test.status === "failed"),
+    ).length;
     passed += result.numPassedTests;
     failed += result.numFailedTests + brokenFiles;
     console.log(`${name}: ${result.numPassedTests} passed, ${result.numFailedTests + brokenFiles} failed`);

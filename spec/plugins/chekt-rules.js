@@ -107,6 +107,59 @@ function ProvenanceInDescription() {
   };
 }
 
+// Decorator for the docs build: a curl sample per operation, appended to its description (the
+// docs renderer of Redocly CLI 2 does not show `x-codeSamples`), built from the spec itself: the first server, the path with its parameters' examples,
+// the header parameters and required query parameters with their examples, the bearer token
+// when the operation is secured, and the request body's example.
+function CurlSamples() {
+  let root;
+  let path;
+  const shellQuote = (text) => `'${String(text).replaceAll("'", `'\\''`)}'`;
+  const exampleOf = (node, ctx) => {
+    if (!node) return undefined;
+    if (node.example !== undefined) return node.example;
+    const first = Object.values(node.examples ?? {})[0];
+    if (first !== undefined) return ctx.resolve(first).node?.value;
+    return node.schema ? ctx.resolve(node.schema).node?.example : undefined;
+  };
+  return {
+    Root: {
+      enter(node) {
+        root = node;
+      },
+    },
+    PathItem: {
+      enter(_node, ctx) {
+        path = String(ctx.key);
+      },
+      Operation(operation, ctx, parents) {
+        const params = [...(parents.PathItem?.parameters ?? []), ...(operation.parameters ?? [])].map((p) => ctx.resolve(p).node).filter(Boolean);
+        let url = `${root?.servers?.[0]?.url ?? ''}${path}`;
+        const query = [];
+        const lines = [`curl -X ${String(ctx.key).toUpperCase()}`];
+        for (const param of params) {
+          const value = exampleOf(param, ctx);
+          if (param.in === 'path') url = url.replace(`{${param.name}}`, encodeURIComponent(value ?? `<${param.name}>`));
+          if (param.in === 'query' && param.required) query.push(`${encodeURIComponent(param.name)}=${encodeURIComponent(value ?? '')}`);
+          if (param.in === 'header' && value !== undefined) lines.push(`-H ${shellQuote(`${param.name}: ${value}`)}`);
+        }
+        const security = operation.security ?? root?.security ?? [];
+        if (security.some((requirement) => Object.keys(requirement).length > 0)) lines.push(`-H 'Authorization: Bearer $ACCESS_TOKEN'`);
+        const [mediaType, media] = Object.entries(ctx.resolve(operation.requestBody).node?.content ?? {})[0] ?? [];
+        const body = exampleOf(media, ctx);
+        if (mediaType === 'application/x-www-form-urlencoded' && body && typeof body === 'object') {
+          for (const [key, value] of Object.entries(body)) lines.push(`--data-urlencode ${shellQuote(`${key}=${value}`)}`);
+        } else if (mediaType && body !== undefined) {
+          lines.push(`-H ${shellQuote(`Content-Type: ${mediaType}`)}`, `-d ${shellQuote(typeof body === 'string' ? body : JSON.stringify(body, null, 2))}`);
+        }
+        lines.splice(1, 0, shellQuote(query.length ? `${url}?${query.join('&')}` : url));
+        const sample = `**Example request (curl)**\n\n\`\`\`sh\n${lines.join(' \\\n  ')}\n\`\`\``;
+        operation.description = operation.description ? `${operation.description}\n\n${sample}` : sample;
+      },
+    },
+  };
+}
+
 export default function chektPlugin() {
   return {
     id: 'chekt',
@@ -120,6 +173,7 @@ export default function chektPlugin() {
     decorators: {
       oas3: {
         'provenance-in-description': ProvenanceInDescription,
+        'curl-samples': CurlSamples,
       },
     },
   };
