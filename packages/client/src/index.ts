@@ -1,10 +1,15 @@
-import createClient, { type Client, type ClientOptions } from "openapi-fetch";
+import openapiFetchDefault, { type Client, type ClientOptions } from "openapi-fetch";
 import { clientCredentialsTokens, postTokenForm, type ClientCredentials, type FetchLike, type TokenResponse } from "./auth.js";
 import { PartnerApiError, errorFromResponse } from "./errors.js";
 import { defaultFlow, operationTable, tokenPath } from "./generated/operations.js";
 import type { operations, paths } from "./generated/schema.js";
 import { listQuery, serializeQuery, type ListQuery, type ListQueryInput } from "./query.js";
 import { TRACE_ID_HEADER, createTransport, credentialFrom, defaultRetryOptions, traceIdOf, type AccessTokenSource, type CredentialFlow, type RetryOptions, type SendOptions } from "./transport.js";
+
+// openapi-fetch's CommonJS build sets `exports.default` without `__esModule`, so in our CJS output
+// Node-style interop hands over its whole exports object as the default import.
+const createClient: typeof openapiFetchDefault =
+  typeof openapiFetchDefault === "function" ? openapiFetchDefault : (openapiFetchDefault as unknown as { default: typeof openapiFetchDefault }).default;
 
 // Every schema of the spec by name (Site, Dealer, ...), plus `paths`, `operations`, `components`.
 export type * from "./generated/schema.js";

@@ -148,14 +148,8 @@ describe('ESM TypeScript consumer', () => {
 });
 
 describe('CommonJS consumer', () => {
-  // KNOWN BUG, pinned so that it shows and trips when fixed: the client's CommonJS build calls
-  // `(0, import_openapi_fetch.default)(...)`, but esbuild's Node-mode interop makes `.default` the
-  // whole exports object of openapi-fetch's CJS file, so `require("@chekt/partner-api-client")`
-  // consumers get "is not a function" (spec and mock load fine before that). The client is being
-  // rebuilt in issue 3; once its CJS build works, replace the `rejects` line with
-  // `expect(await runConsumer(cjsProject, 'index.cjs')).toEqual(expect.objectContaining(expectedReport()));`
-  it(`requires the spec, the mock and the client and calls ${call.operationId} (known client CJS bug)`, async () => {
-    await expect(runConsumer(cjsProject, 'index.cjs')).rejects.toThrow(/import_openapi_fetch\.default\) is not a function/);
+  it(`requires the spec, the mock and the client and calls ${call.operationId}`, async () => {
+    expect(await runConsumer(cjsProject, 'index.cjs')).toEqual(expect.objectContaining(expectedReport()));
   }, 60_000);
 
 });
