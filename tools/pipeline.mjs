@@ -128,7 +128,9 @@ async function runTests() {
   const packages = testedPackages();
   // Reports from an earlier run must not be counted; turbo restores them from its cache on a hit.
   for (const dir of packages) rmSync(join(dir, ".reports"), { recursive: true, force: true });
-  const turboExit = await turbo(["run", "test", "--continue"], { allowFailure: true });
+  // Two tasks at a time on these 2-core machines: more only makes the suites (mocks, browser, npm
+  // installs) contend for CPU and stretch their start-up past hook timeouts.
+  const turboExit = await turbo(["run", "test", "--continue", "--concurrency=2"], { allowFailure: true });
 
   let passed = 0;
   let failed = 0;

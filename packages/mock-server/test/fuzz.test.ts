@@ -209,5 +209,5 @@ describe(`fuzzing one mock (seed ${seed})`, () => {
       const growth = rssAfterRound[rssAfterRound.length - 1]! - rssAfterRound[0]!;
       expect(growth / 1024, `RSS grew ${(growth / 1024).toFixed(1)} MiB after warm-up`).toBeLessThan(48);
     }
-  });
+  }, 300_000); // 10,200 requests: seconds on an idle machine, minutes on a loaded shared one; no speed claim here.
 });
