@@ -34,7 +34,8 @@ const flowOf = (flow) => Object.values(schemes).map(resolve).find((scheme) => sc
 const clientCredentials = flowOf("clientCredentials");
 const authorizationCode = flowOf("authorizationCode");
 
-// operationId → [METHOD, path, credential flow or null when it takes no token, request media type or null]
+// operationId → [METHOD, path, credential flow or null when it takes no token, request media type or null,
+//                2xx statuses documented with a JSON body]
 const operations = {};
 const arrayQueryStyles = {};
 let filterOperators;
@@ -47,7 +48,10 @@ for (const [path, pathItem] of Object.entries(spec.paths ?? {})) {
     if (flows.length > 1) fail(`${operation.operationId} accepts several OAuth flows (${flows}); the client picks one credential per operation`);
     const mediaTypes = Object.keys(resolve(operation.requestBody)?.content ?? {});
     if (mediaTypes.length > 1) fail(`${operation.operationId} accepts several request media types (${mediaTypes}); the operation methods send one`);
-    operations[operation.operationId] = [method.toUpperCase(), path, flows[0] ?? null, mediaTypes[0] ?? null];
+    const jsonSuccesses = Object.entries(operation.responses ?? {})
+      .filter(([status, response]) => /^2\d\d$/.test(status) && Object.keys(resolve(response)?.content ?? {}).some((type) => type.includes("json")))
+      .map(([status]) => Number(status));
+    operations[operation.operationId] = [method.toUpperCase(), path, flows[0] ?? null, mediaTypes[0] ?? null, jsonSuccesses];
     for (const parameter of [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])].map(resolve)) {
       if (parameter.in === "path" && ["query", "body"].includes(parameter.name)) fail(`path parameter "${parameter.name}" of ${operation.operationId} collides with an input key of the operation methods`);
       if (parameter.in !== "query" || resolve(parameter.schema)?.type !== "array") continue;
@@ -73,8 +77,8 @@ mkdirSync(dirname(outFile), { recursive: true });
 writeFileSync(
   outFile,
   `// Generated from the bundled Partner API spec by scripts/generate-operations.mjs. Do not edit.
-/** Each operation by operationId: method, path template, the OAuth flow whose token it takes (null: none), request media type. */
-export const operationTable = ${JSON.stringify(operations, null, 2)} as const satisfies Record<string, readonly [string, string, "clientCredentials" | "authorizationCode" | null, string | null]>;
+/** Each operation by operationId: method, path template, the OAuth flow whose token it takes (null: none), request media type, 2xx statuses with a JSON body. */
+export const operationTable = ${JSON.stringify(operations, null, 2)} as const satisfies Record<string, readonly [string, string, "clientCredentials" | "authorizationCode" | null, string | null, readonly number[]]>;
 
 /** The flow of the spec's root security: assumed for requests whose operation is unknown (see transport). */
 export const defaultFlow = ${JSON.stringify((spec.security ?? []).flatMap((requirement) => Object.keys(requirement).map(flowOfScheme))[0] ?? null)};

@@ -15,6 +15,10 @@ const REFRESH_MARGIN_MS = 60_000;
  * would hang with it); a failure becomes a PartnerApiError with the OAuth `error` as code.
  */
 export async function postTokenForm(fetchImpl: FetchLike, tokenUrl: string, form: Record<string, string>, traceId: string, timeoutMs: number): Promise<TokenResponse> {
+  // A server (or a proxy) may echo the form back in its error, and a tokenUrl may carry a secret in
+  // its query: no secret of the form survives into an error's message, rawText or cause.
+  const redact = redactorFor([form.client_secret, form.code, form.code_verifier]);
+  const shownUrl = redact(tokenUrl);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   const request = new Request(tokenUrl, {
@@ -29,24 +33,34 @@ export async function postTokenForm(fetchImpl: FetchLike, tokenUrl: string, form
     text = await response.text();
   } catch (cause) {
     const timedOut = controller.signal.aborted;
+    const reason = String((cause as Error)?.message ?? cause);
+    const causeIsClean = redact(reason) === reason && redact(String((cause as Error)?.stack ?? "")) === String((cause as Error)?.stack ?? "");
     throw new PartnerApiError({
       status: 0,
       code: timedOut ? "timeout" : "network_error",
-      message: `Token request to ${tokenUrl} ${timedOut ? `got no response within ${timeoutMs} ms` : `failed before a response arrived: ${(cause as Error)?.message ?? cause}`} (trace id ${traceId}).`,
+      message: `Token request to ${shownUrl} ${timedOut ? `got no response within ${timeoutMs} ms` : `failed before a response arrived: ${redact(reason)}`} (trace id ${traceId}).`,
       traceId,
-      cause: timedOut ? undefined : cause,
+      cause: timedOut || !causeIsClean ? undefined : cause,
     });
   } finally {
     clearTimeout(timer);
   }
-  const body = parseBody(text);
-  if (!response.ok) throw errorFromResponse(response, body, traceId, `Token request (POST ${tokenUrl})`);
+  const body = parseBody(redact(text));
+  if (!response.ok) throw errorFromResponse(response, body, traceId, `Token request (POST ${shownUrl})`);
   const token = body as TokenResponse | undefined;
   // The body stays out of this error: a misrouted token call could echo the form, secret included.
   if (typeof token?.access_token !== "string") {
-    throw new PartnerApiError({ status: response.status, code: "invalid_response", message: `Token request (POST ${tokenUrl}) answered ${response.status} without an access_token in a JSON body; check tokenUrl.`, traceId });
+    throw new PartnerApiError({ status: response.status, code: "invalid_response", message: `Token request (POST ${shownUrl}) answered ${response.status} without an access_token in a JSON body; check tokenUrl.`, traceId });
   }
   return token!;
+}
+
+/** Replaces every occurrence of the given secrets (raw, or form/URL-encoded) with "[redacted]". */
+function redactorFor(secrets: (string | undefined)[]): (text: string) => string {
+  const forms = [...new Set(secrets.filter((secret): secret is string => !!secret).flatMap((secret) => [secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]))];
+  // Longest first, so an encoded form is not half-replaced through a shorter raw one.
+  forms.sort((a, b) => b.length - a.length);
+  return (text) => forms.reduce((redacted, secret) => redacted.split(secret).join("[redacted]"), text);
 }
 
 export interface ClientCredentials {

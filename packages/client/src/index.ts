@@ -106,7 +106,7 @@ export type PartnerClient = Client<paths, "application/json"> &
 
 /** Each operation with what a call needs, worked out once: `label` names it in errors. */
 const operationsById = new Map(
-  Object.entries(operationTable).map(([id, [method, path, flow, mediaType]]) => [id, { method: method as "GET", path, flow, form: mediaType === "application/x-www-form-urlencoded", label: `${id} (${method} ${path})` }]),
+  Object.entries(operationTable).map(([id, [method, path, flow, mediaType, jsonSuccesses]]) => [id, { method: method as "GET", path, flow, form: mediaType === "application/x-www-form-urlencoded", jsonSuccesses: jsonSuccesses as readonly number[], label: `${id} (${method} ${path})` }]),
 );
 const operationsByRoute = new Map([...operationsById.values()].map((operation) => [`${operation.method} ${operation.path}`, operation]));
 const formSerializer = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
@@ -114,8 +114,10 @@ const formSerializer = (fields: Record<string, string>) => new URLSearchParams(f
 /** Creates a typed Partner API client: openapi-fetch path calls plus one method per operationId. */
 export function createPartnerClient(options: PartnerClientOptions): PartnerClient {
   const { auth, accessToken, traceId, fetch: fetchOption, maxRetries, timeoutMs, retryBaseDelayMs, maxRetryDelayMs, ...clientOptions } = options;
-  if (typeof clientOptions.baseUrl !== "string" || !/^https?:\/\//.test(clientOptions.baseUrl)) {
-    throw new TypeError(`createPartnerClient: baseUrl must be an http(s) URL such as "https://api.chekt.com", got ${JSON.stringify(clientOptions.baseUrl)}.`);
+  if (typeof clientOptions.baseUrl !== "string" || !/^https?:\/\/[^?#]+$/i.test(clientOptions.baseUrl)) {
+    throw new TypeError(
+      `createPartnerClient: baseUrl must be an http(s) URL without query or fragment, such as "https://api.chekt.com" (a path prefix is fine), got ${JSON.stringify(clientOptions.baseUrl)}.`,
+    );
   }
   if (auth !== undefined && (typeof auth?.clientId !== "string" || typeof auth.clientSecret !== "string" || !auth.clientId || !auth.clientSecret)) {
     throw new TypeError("createPartnerClient: auth needs a non-empty clientId and clientSecret (strings).");
@@ -153,7 +155,7 @@ export function createPartnerClient(options: PartnerClientOptions): PartnerClien
   const request = (method: string, path: string, init?: PathInit) => (core.request as Function)(method, path, viaTransport(method.toUpperCase(), path, init));
 
   async function callOperation(id: OperationId, input: Record<string, unknown>, call: CallOptions = {}): Promise<OperationResult<unknown>> {
-    const { method, path, flow, form, label } = operationsById.get(id)!;
+    const { method, path, flow, form, jsonSuccesses, label } = operationsById.get(id)!;
     const { query, body, ...pathParams } = input ?? {};
     let headers: Record<string, string> | undefined;
     if (call.traceId || call.idempotencyKey || form || call.headers) {
@@ -182,6 +184,9 @@ export function createPartnerClient(options: PartnerClientOptions): PartnerClien
       } catch {
         throw new PartnerApiError({ status: response.status, code: "invalid_response", message: `${label} answered ${response.status} with a body that is not JSON (see rawText; trace id ${traceId}).`, traceId, rawText: data });
       }
+    } else if (jsonSuccesses.includes(response.status)) {
+      // The spec promises a JSON body for this status: `data` must not silently be undefined.
+      throw new PartnerApiError({ status: response.status, code: "invalid_response", message: `${label} answered ${response.status} with an empty body, but the spec documents a JSON body for it (trace id ${traceId}).`, traceId });
     }
     return { data: parsed, traceId, response };
   }

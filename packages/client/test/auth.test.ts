@@ -182,6 +182,9 @@ describe("secrets", () => {
       fakeServer(() => json([]), () => new TypeError("fetch failed")),
       fakeServer(() => new TypeError("socket hang up"), () => tokenResponse(secret.replace("secret", "token"))),
       fakeServer(() => new Response("<html>502</html>", { status: 502 })),
+      // Token endpoints that echo what they were sent: in an OAuth description, and as plain text.
+      fakeServer(() => json([]), () => json({ error: "invalid_client", error_description: `bad client ${secret}` }, { status: 401 })),
+      fakeServer(() => json([]), () => async (request: Request) => new Response(await request.text(), { status: 400, headers: { "content-type": "text/plain" } })),
     ];
     for (const server of failures) {
       const client = clientFor(server, { maxRetries: 0 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createPartnerClient, serializeQuery, type PartnerClientOptions } from "../src/index.js";
+import { PartnerApiError, createPartnerClient, serializeQuery, type PartnerClientOptions } from "../src/index.js";
 import { clientFor, fakeServer, json } from "./helpers.js";
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -85,6 +85,8 @@ describe("createPartnerClient", () => {
 
   it("rejects a baseUrl that is not an http(s) URL, saying what it got", () => {
     expect(() => createPartnerClient({ baseUrl: "api.chekt.com" })).toThrow(/baseUrl must be an http\(s\) URL.*"api\.chekt\.com"/);
+    expect(() => createPartnerClient({ baseUrl: "https://api.chekt.com/prefix?x=1" })).toThrow(/without query or fragment.*"https:\/\/api\.chekt\.com\/prefix\?x=1"/);
+    expect(() => createPartnerClient({ baseUrl: "HTTPS://API.CHEKT.COM" })).not.toThrow();
   });
 });
 
@@ -142,6 +144,13 @@ describe("known failure modes of generated clients", () => {
       expect((await client.GET("/partner/v1/dealers/{dealerId}", { params: { path: { dealerId: 1 } } })).data).toBeUndefined();
     });
   }
+
+  it("refuses an empty 200 where the spec documents a JSON body, instead of typing undefined as the resource", async () => {
+    const client = clientFor(fakeServer(() => new Response("", { status: 200, headers: { "content-type": "application/json" } })));
+    const failure = await client.getDealer({ dealerId: 1 }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(PartnerApiError);
+    expect(failure).toMatchObject({ status: 200, code: "invalid_response", message: expect.stringContaining("empty body, but the spec documents a JSON body") });
+  });
 
   it("form-encodes the token operation's body as the spec declares", async () => {
     const server = fakeServer(() => json({ access_token: "a", token_type: "Bearer" }));
