@@ -26,12 +26,12 @@ const env = {
 const commands = {
   start: async () => {
     await turbo(["run", "lint", "bundle", "docs", "build"]);
-    await serveMock();
+    await serveUntilStopped(join(root, "packages", "mock-server", "bin", "chekt-partner-mock.js"), ["--port", "4010", "--host", "127.0.0.1"]);
   },
   build: () => turbo(["run", "lint", "bundle", "docs", "build"]),
   docs: async () => {
     await turbo(["run", "docs", "--filter", "@chekt/partner-api-spec"]);
-    await run("node", ["spec/scripts/serve-docs.mjs", ...process.argv.slice(3)]);
+    await serveUntilStopped(join(root, "spec", "scripts", "serve-docs.mjs"), process.argv.slice(3));
   },
   lint: () => turbo(["run", "lint"]),
   bench: async () => {
@@ -100,12 +100,12 @@ function turbo(args, options) {
   return run("turbo", args, options);
 }
 
-async function serveMock() {
-  const cli = join(root, "packages", "mock-server", "bin", "chekt-partner-mock.js");
-  const child = spawn(process.execPath, [cli, "--port", "4010", "--host", "127.0.0.1"], { cwd: root, env, stdio: "inherit" });
+/** Runs a Node server script in the foreground until it exits or we are told to stop. */
+async function serveUntilStopped(script, args) {
+  const child = spawn(process.execPath, [script, ...args], { cwd: root, env, stdio: "inherit" });
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
   // `npm start` runs us under `sh -c`; a SIGTERM to npm kills that shell without forwarding the
-  // signal, leaving us orphaned with the port held. Notice the re-parenting and stop the mock.
+  // signal, leaving us orphaned with the port held. Notice the re-parenting and stop the server.
   const parent = process.ppid;
   setInterval(() => {
     if (process.ppid !== parent) child.kill("SIGTERM");

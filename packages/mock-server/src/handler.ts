@@ -81,8 +81,9 @@ export interface Reply {
 async function handle(context: HandlerContext, request: IncomingMessage, response: ServerResponse): Promise<Reply> {
   const method = (request.method ?? "GET").toUpperCase();
   if (context.cors) {
+    // Credentials may only be allowed for an echoed origin: "*" with credentials is invalid CORS.
     response.setHeader("access-control-allow-origin", request.headers.origin ?? "*");
-    response.setHeader("access-control-allow-credentials", "true");
+    if (request.headers.origin) response.setHeader("access-control-allow-credentials", "true");
     response.setHeader("access-control-expose-headers", "*");
     if (method === "OPTIONS" && request.headers["access-control-request-method"]) {
       request.resume();

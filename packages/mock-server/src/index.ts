@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { createRequestHandler, type PrismInstance, type StaticFile } from "./handler.js";
-import { createLogger, type LogLevel } from "./log.js";
+import { createLogger, logLevels, type LogLevel } from "./log.js";
 import { indexOperations, type HttpOperation } from "./operations.js";
 import { loadPrism } from "./prism.js";
 
@@ -63,20 +63,25 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   if (!Number.isInteger(bodyLimitBytes) || bodyLimitBytes < 0) {
     throw new RangeError(`bodyLimitBytes must be a non-negative integer, got ${String(bodyLimitBytes)}.`);
   }
+  if (!logLevels.includes(logLevel)) {
+    throw new RangeError(`logLevel must be one of ${logLevels.join(", ")}, got ${JSON.stringify(logLevel)}.`);
+  }
   const specPath = options.specPath ?? bundledSpecPath();
   const prism = loadPrism();
   let operations: HttpOperation[];
   try {
     operations = (await prism.http.getHttpOperationsFromSpec(specPath)) as unknown as HttpOperation[];
   } catch (error) {
-    throw new Error(`Cannot load the OpenAPI description at ${specPath}: ${describe(error)}`);
+    // One line: Prism's messages carry line breaks and repeat the file name.
+    const reason = describe(error).replace(/\s*\n\s*/g, " ").replaceAll(`Error parsing ${specPath}: `, "");
+    throw new Error(`Cannot load the OpenAPI description at ${specPath}: ${reason}`);
   }
   if (operations.length === 0) {
     throw new Error(`The OpenAPI description at ${specPath} defines no operations to serve.`);
   }
   const index = indexOperations(operations);
   const staticFiles = options.specPath === undefined ? bundledFiles() : ownSpecFile(specPath);
-  const clash = [...staticFiles.keys()].find((path) => index.find("GET", path).methods.length > 0);
+  const clash = Object.values(servedFilePaths).find((path) => index.find("GET", path).methods.length > 0);
   if (clash) {
     throw new Error(`The OpenAPI description at ${specPath} defines an operation at ${clash}, a path the mock reserves for its docs and spec files.`);
   }

@@ -69,7 +69,8 @@ export function indexOperations(operations: HttpOperation[]): OperationIndex {
 
 function templatePattern(path: string): RegExp {
   const parts = path.split(/\{[^}]+\}/).map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  return new RegExp(`^${parts.join("[^/]+")}/?$`);
+  // Exact, as Prism routes: a trailing slash is another path (404 in the envelope, not Prism's raw error).
+  return new RegExp(`^${parts.join("[^/]+")}$`);
 }
 
 function tokenPathOf(tokenUrl: string): string {

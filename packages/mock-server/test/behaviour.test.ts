@@ -128,6 +128,9 @@ describe("invalid requests", () => {
     const wrongMethod = await call(fill(securedGet.path), { method: "PUT", headers: auth });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get("allow")).toContain("GET");
+    const trailingSlash = await call(`${fill(securedGet.path)}/`, { headers: auth });
+    expect(trailingSlash.status).toBe(404);
+    expect(trailingSlash.body!.error.code).toBe("route_not_found");
   });
 });
 
@@ -191,6 +194,11 @@ describe("CORS", () => {
     const on = await fetch(`${mock.url}${fill(jsonPost.path)}`, preflight);
     expect(on.status).toBe(204);
     expect(on.headers.get("access-control-allow-origin")).toBe("http://app.example");
+    expect(on.headers.get("access-control-allow-credentials")).toBe("true");
+    // Without an Origin the wildcard goes alone: "*" together with credentials is invalid CORS.
+    const noOrigin = await fetch(`${mock.url}${fill(securedGet.path)}`, { headers: auth });
+    expect(noOrigin.headers.get("access-control-allow-origin")).toBe("*");
+    expect(noOrigin.headers.get("access-control-allow-credentials")).toBeNull();
     const closed = await startMockServer({ port: 0, logLevel: "silent", cors: false });
     try {
       const off = await fetch(`${closed.url}${fill(jsonPost.path)}`, preflight);
@@ -224,8 +232,26 @@ describe("another spec (specPath)", () => {
     }
   });
 
-  it("refuses a spec with an operation on a path the mock reserves", async () => {
-    await expect(startMockServer({ port: 0, specPath: write("clash.json", { "/openapi.json": ping }) })).rejects.toThrow("defines an operation at /openapi.json, a path the mock reserves");
+  it.each(["/openapi.json", "/docs"])("refuses a spec with an operation on %s, a path the mock reserves", async (reserved) => {
+    await expect(startMockServer({ port: 0, specPath: write(`clash${reserved.replace(/\W/g, "-")}.json`, { [reserved]: ping }) })).rejects.toThrow(
+      `defines an operation at ${reserved}, a path the mock reserves`,
+    );
+  });
+
+  it("reports an unparsable spec on one line", async () => {
+    const broken = join(dir, "broken.yaml");
+    writeFileSync(broken, "openapi: [unclosed");
+    const failure = (await startMockServer({ port: 0, specPath: broken }).catch((error: Error) => error)) as Error;
+    expect(failure.message).toMatch(/^Cannot load the OpenAPI description at .*broken\.yaml: /);
+    expect(failure.message).not.toContain("\n");
+  });
+});
+
+describe("options", () => {
+  it.each([
+    [{ logLevel: "loud" as never }, 'logLevel must be one of silent, error, warn, info, debug, got "loud".'],
+  ])("refuses %j before starting", async (options, message) => {
+    await expect(startMockServer({ port: 0, ...options })).rejects.toThrow(message);
   });
 });
 
