@@ -99,7 +99,8 @@ async function handle(context: HandlerContext, request: IncomingMessage, respons
     }
   }
 
-  const rawUrl = request.url ?? "/";
+  // HTTP/1.1 servers must accept the absolute form of a target (GET http://host/path): keep its path.
+  const rawUrl = (request.url ?? "/").replace(/^https?:\/\/[^/?#]*/i, "") || "/";
   const queryStart = rawUrl.indexOf("?");
   const pathname = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
   try {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
+import { envelope } from "./errors.js";
 import { createRequestHandler, type PrismInstance, type StaticFile } from "./handler.js";
 import { createLogger, logLevels, type LogLevel } from "./log.js";
 import { indexOperations, type HttpOperation } from "./operations.js";
@@ -107,10 +108,17 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   });
 
   const server = createServer(handler);
-  // A client that sends garbage must not take the process down: answer 400 and drop the socket.
-  server.on("clientError", (_error, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
-    else socket.destroy();
+  // A client that sends garbage must not take the process down: answer in the envelope and drop the socket.
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+    const reply = tooLarge
+      ? envelope(431, "headers_too_large", "The request line and headers together exceed Node's limit (16 KiB by default): send a shorter URL or fewer headers.")
+      : envelope(400, "malformed_request", `The request is not valid HTTP/1.1 (${error.code ?? error.message}).`);
+    const body = JSON.stringify(reply.body);
+    socket.end(
+      `HTTP/1.1 ${reply.status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {

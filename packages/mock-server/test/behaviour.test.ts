@@ -2,6 +2,7 @@
 // from the bundled spec by what they are (a secured GET, a JSON-body POST, the token endpoint), not by name.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,6 +35,17 @@ async function call(path: string, init: RequestInit = {}) {
   const response = await fetch(`${mock.url}${path}`, init);
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, body: text ? (JSON.parse(text) as Json) : undefined };
+}
+
+/** Sends raw bytes (for request forms fetch cannot produce) and returns the raw response. */
+function rawRequest(bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(mock.port, "127.0.0.1", () => socket.end(bytes));
+    let answer = "";
+    socket.on("data", (chunk) => (answer += chunk));
+    socket.on("close", () => resolve(answer));
+    socket.on("error", reject);
+  });
 }
 
 const form = (fields: Record<string, string>) => ({ method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields).toString() });
@@ -128,6 +140,11 @@ describe("invalid requests", () => {
     const wrongMethod = await call(fill(securedGet.path), { method: "PUT", headers: auth });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get("allow")).toContain("GET");
+    const absoluteForm = await rawRequest(`GET http://api.example.test${fill(securedGet.path)} HTTP/1.1\r\nhost: api.example.test\r\nauthorization: Bearer t\r\nconnection: close\r\n\r\n`);
+    expect(absoluteForm).toMatch(/^HTTP\/1\.1 200 /);
+    const hugeHeader = await rawRequest(`GET / HTTP/1.1\r\nhost: x\r\nx-big: ${"a".repeat(40_000)}\r\n\r\n`);
+    expect(hugeHeader).toMatch(/^HTTP\/1\.1 431 /);
+    expect(JSON.parse(hugeHeader.slice(hugeHeader.indexOf("\r\n\r\n") + 4)).error.code).toBe("headers_too_large");
     const trailingSlash = await call(`${fill(securedGet.path)}/`, { headers: auth });
     expect(trailingSlash.status).toBe(404);
     expect(trailingSlash.body!.error.code).toBe("route_not_found");
