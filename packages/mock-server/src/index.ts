@@ -108,17 +108,16 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   });
 
   const server = createServer(handler);
-  // A client that sends garbage must not take the process down: answer in the envelope and drop the socket.
+  // A client that sends garbage must not take the process down: answer and drop the socket. Only an
+  // oversized head gets a body (the envelope): a larger reply to other unparsable requests made the
+  // kernel reset connections whose unread input was still buffered, so those get a bare 400.
   server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
-    const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
-    const reply = tooLarge
-      ? envelope(431, "headers_too_large", "The request line and headers together exceed Node's limit (16 KiB by default): send a shorter URL or fewer headers.")
-      : envelope(400, "malformed_request", `The request is not valid HTTP/1.1 (${error.code ?? error.message}).`);
-    const body = JSON.stringify(reply.body);
-    socket.end(
-      `HTTP/1.1 ${reply.status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    if (error.code !== "HPE_HEADER_OVERFLOW") return socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+    const body = JSON.stringify(
+      envelope(431, "headers_too_large", "The request line and headers together exceed Node's limit (16 KiB by default): send a shorter URL or fewer headers.").body,
     );
+    socket.end(`HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
