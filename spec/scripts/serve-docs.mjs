@@ -35,7 +35,18 @@ export async function serveDocs({ port = 8080, host = '127.0.0.1' } = {}) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const { values } = parseArgs({ options: { port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' } } });
+  const usage = 'Usage: serve-docs [--port 8080] [--host 127.0.0.1]   Serves the built docs page (dist/docs) on localhost.';
+  let values;
+  try {
+    ({ values } = parseArgs({ options: { port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' }, help: { type: 'boolean', short: 'h' } } }));
+  } catch (error) {
+    console.error(`${error.message} ${usage}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`--port must be a whole number from 0 to 65535, got "${values.port}".`);

@@ -114,15 +114,18 @@ const formSerializer = (fields: Record<string, string>) => new URLSearchParams(f
 /** Creates a typed Partner API client: openapi-fetch path calls plus one method per operationId. */
 export function createPartnerClient(options: PartnerClientOptions): PartnerClient {
   const { auth, accessToken, traceId, fetch: fetchOption, maxRetries, timeoutMs, retryBaseDelayMs, maxRetryDelayMs, ...clientOptions } = options;
-  if (typeof clientOptions.baseUrl !== "string" || !/^https?:\/\/[^?#]+$/i.test(clientOptions.baseUrl)) {
+  if (typeof clientOptions.baseUrl !== "string" || !/^https?:\/\/[^?#@/]+(\/[^?#]*)?$/i.test(clientOptions.baseUrl)) {
+    // Shown without any user:password part, which is refused too (credentials go in auth/accessToken).
+    const shown = typeof clientOptions.baseUrl === "string" ? clientOptions.baseUrl.replace(/\/\/[^/@]*@/, "//***@") : clientOptions.baseUrl;
     throw new TypeError(
-      `createPartnerClient: baseUrl must be an http(s) URL without query or fragment, such as "https://api.chekt.com" (a path prefix is fine), got ${JSON.stringify(clientOptions.baseUrl)}.`,
+      `createPartnerClient: baseUrl must be an http(s) URL without credentials, query or fragment, such as "https://api.chekt.com" (a path prefix is fine), got ${JSON.stringify(shown)}.`,
     );
   }
   if (auth !== undefined && (typeof auth?.clientId !== "string" || typeof auth.clientSecret !== "string" || !auth.clientId || !auth.clientSecret)) {
     throw new TypeError("createPartnerClient: auth needs a non-empty clientId and clientSecret (strings).");
   }
   if (auth && accessToken !== undefined) throw new TypeError("createPartnerClient: give either auth (client credentials) or accessToken, not both.");
+  if (accessToken === "") throw new TypeError("createPartnerClient: accessToken is an empty string; pass the token, a function returning it, or leave it out.");
   const baseUrl = clientOptions.baseUrl.replace(/\/+$/, "");
   const fetchImpl: FetchLike = fetchOption ?? ((request, init) => globalThis.fetch(request, init));
   const newTraceId = typeof traceId === "function" ? traceId : traceId !== undefined ? () => traceId : () => crypto.randomUUID();

@@ -85,8 +85,10 @@ describe("createPartnerClient", () => {
 
   it("rejects a baseUrl that is not an http(s) URL, saying what it got", () => {
     expect(() => createPartnerClient({ baseUrl: "api.chekt.com" })).toThrow(/baseUrl must be an http\(s\) URL.*"api\.chekt\.com"/);
-    expect(() => createPartnerClient({ baseUrl: "https://api.chekt.com/prefix?x=1" })).toThrow(/without query or fragment.*"https:\/\/api\.chekt\.com\/prefix\?x=1"/);
+    expect(() => createPartnerClient({ baseUrl: "https://api.chekt.com/prefix?x=1" })).toThrow(/without credentials, query or fragment.*"https:\/\/api\.chekt\.com\/prefix\?x=1"/);
     expect(() => createPartnerClient({ baseUrl: "HTTPS://API.CHEKT.COM" })).not.toThrow();
+    expect(() => createPartnerClient({ baseUrl: "https://user:pass@api.chekt.com" })).toThrow(/without credentials.*"https:\/\/\*\*\*@api\.chekt\.com"/);
+    expect(() => createPartnerClient({ baseUrl: "https://api.chekt.com", accessToken: "" })).toThrow(/accessToken is an empty string/);
   });
 });
 

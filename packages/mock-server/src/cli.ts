@@ -65,7 +65,7 @@ try {
   const server = await startMockServer({ port, host: args.host, dynamic: args.dynamic, seed: args.seed, cors: args.cors, specPath: args.spec, logLevel });
   process.stdout.write(
     [
-      `CHeKT Partner API mock listening on ${server.url} (${server.operationCount} operations, ${args.dynamic ? "dynamic" : "example"} responses)`,
+      `CHeKT Partner API mock listening on ${server.url} (${server.operationCount} operation${server.operationCount === 1 ? "" : "s"}, ${args.dynamic ? "dynamic" : "example"} responses)`,
       ...(server.exampleUrl ? [`Try: curl -H 'Authorization: Bearer any-token' ${server.exampleUrl}`] : []),
       ...(server.docsUrl ? [`Docs: ${server.docsUrl}`] : []),
       `Spec: ${server.specUrls.join(", ")}`,

@@ -83,7 +83,11 @@ async function handle(context: HandlerContext, request: IncomingMessage, respons
   if (context.cors) {
     // Credentials may only be allowed for an echoed origin: "*" with credentials is invalid CORS.
     response.setHeader("access-control-allow-origin", request.headers.origin ?? "*");
-    if (request.headers.origin) response.setHeader("access-control-allow-credentials", "true");
+    if (request.headers.origin) {
+      response.setHeader("access-control-allow-credentials", "true");
+      // The answer now depends on the Origin: caches must not hand it to another origin.
+      response.setHeader("vary", "origin");
+    }
     response.setHeader("access-control-expose-headers", "*");
     if (method === "OPTIONS" && request.headers["access-control-request-method"]) {
       request.resume();

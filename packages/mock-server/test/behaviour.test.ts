@@ -212,6 +212,8 @@ describe("CORS", () => {
     expect(on.status).toBe(204);
     expect(on.headers.get("access-control-allow-origin")).toBe("http://app.example");
     expect(on.headers.get("access-control-allow-credentials")).toBe("true");
+    const echoed = await fetch(`${mock.url}${fill(securedGet.path)}`, { headers: { ...auth, origin: "http://app.example" } });
+    expect(echoed.headers.get("vary")).toMatch(/origin/i);
     // Without an Origin the wildcard goes alone: "*" together with credentials is invalid CORS.
     const noOrigin = await fetch(`${mock.url}${fill(securedGet.path)}`, { headers: auth });
     expect(noOrigin.headers.get("access-control-allow-origin")).toBe("*");
