@@ -1,6 +1,7 @@
 import { PartnerApiError, errorFromResponse, parseBody } from "./errors.js";
 import { defaultAuthorizationUrl } from "./generated/operations.js";
 import type { components } from "./generated/schema.js";
+import { TRACE_ID_HEADER } from "./transport.js";
 
 export type TokenResponse = components["schemas"]["TokenResponse"];
 export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
@@ -23,7 +24,7 @@ export async function postTokenForm(fetchImpl: FetchLike, tokenUrl: string, form
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   const request = new Request(tokenUrl, {
     method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json", "x-partner-trace-id": traceId },
+    headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json", [TRACE_ID_HEADER]: traceId },
     body: new URLSearchParams(form).toString(),
   });
   let response: Response;

@@ -28,6 +28,7 @@ export interface ResponseInfo {
 
 export interface Operation {
   operationId: string;
+  tags: string[];
   method: (typeof httpMethods)[number];
   path: string;
   parameters: Parameter[];
@@ -42,7 +43,8 @@ export function escapePointer(segment: string): string {
   return segment.replaceAll("~", "~0").replaceAll("/", "~1");
 }
 
-function at(pointer: string): Json {
+/** The node at a JSON pointer from the document root ("#/components/schemas/Site"). */
+export function nodeAt(pointer: string): Json {
   return pointer
     .replace(/^#\//, "")
     .split("/")
@@ -55,7 +57,7 @@ export function deref(node: Json, pointer: string): { node: JsonObject; pointer:
   let currentPointer = pointer;
   while (current && typeof current.$ref === "string") {
     currentPointer = current.$ref;
-    current = at(currentPointer) as JsonObject;
+    current = nodeAt(currentPointer) as JsonObject;
     if (current === undefined) throw new Error(`Unresolvable $ref ${currentPointer} (from ${pointer})`);
   }
   return { node: current, pointer: currentPointer };
@@ -97,6 +99,7 @@ function readOperation(path: string, method: Operation["method"], raw: JsonObjec
   if (!Number.isFinite(successStatus)) throw new Error(`${operationId} documents no 2xx response.`);
   return {
     operationId,
+    tags: (raw.tags as string[] | undefined) ?? [],
     method,
     path,
     parameters,

@@ -4,7 +4,7 @@
 import { describe, expect, inject, it } from "vitest";
 import { callOperation, type CallOptions } from "../src/call.js";
 import { validateAgainst } from "../src/schema-validator.js";
-import { deref, operations, spec, type Json, type JsonObject, type Operation } from "../src/spec.js";
+import { deref, nodeAt, operations, type Json, type JsonObject, type Operation } from "../src/spec.js";
 
 const mockUrl = inject("mockUrl");
 const coverageFile = inject("coverageFile");
@@ -24,15 +24,8 @@ function expectDocumentedResponse(operation: Operation, result: Awaited<ReturnTy
 
 /** The schema of the request body's first object (the body itself, or an array body's item). */
 function bodyObjectSchema(operation: Operation): JsonObject {
-  const { node } = deref(pointerNode(operation.requestBody!.schemaPointer), operation.requestBody!.schemaPointer);
+  const { node } = deref(nodeAt(operation.requestBody!.schemaPointer), operation.requestBody!.schemaPointer);
   return node.type === "array" ? deref(node.items as Json, "items").node : node;
-}
-
-function pointerNode(pointer: string): Json {
-  return pointer
-    .slice(2)
-    .split("/")
-    .reduce<Json>((node, key) => (node as JsonObject)[key.replaceAll("~1", "/").replaceAll("~0", "~")] as Json, spec);
 }
 
 /** Applies `change` to the example body's first object (arrays: their first item), on a copy. */
